@@ -1,0 +1,17 @@
+# The two commands a new machine needs: `make build` and `make test`.
+.PHONY: setup build test test-fast
+
+setup:
+	./scripts/setup.sh
+
+build: setup
+	.venv/bin/communique build
+
+# Every test, slow and browser ones included (what CI runs).
+test:
+	WITH_BROWSER=1 ./scripts/setup.sh
+	.venv/bin/python -m pytest -m "" $(PYTEST_ARGS)
+
+# The fast tests only, for the edit-test loop.
+test-fast: setup
+	.venv/bin/python -m pytest $(PYTEST_ARGS)

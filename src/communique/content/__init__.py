@@ -1,0 +1,127 @@
+"""Reading content files: YAML with positions, validated against the schema."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from communique.content.load import Located, load_yaml
+from communique.content.model import Statement
+from communique.errors import ContentError, Problem
+
+
+def read_statement(path: Path, display: str | None = None) -> tuple[Statement, Located]:
+    """Load and validate a ``statement.yaml``; raise ContentError listing every problem."""
+    located = load_yaml(path, display)
+    statement = validate(located, Statement)
+    problems = _duplicate_ids(located, statement)
+    if problems:
+        raise ContentError(problems)
+    return statement, located
+
+
+def validate(located: Located, model: type[BaseModel]):
+    if not isinstance(located.data, dict):
+        raise ContentError([located.problem((), "expected a mapping of fields (key: value) at the top")])
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        raise ContentError([_problem(located, model, err) for err in exc.errors()]) from None
+
+
+def _field_name(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem(located: Located, model: type[BaseModel], err: dict) -> Problem:
+    loc = tuple(p for p in err["loc"] if p != "[key]")
+    kind = err["type"]
+    name = _field_name(loc)
+    if kind == "missing":
+        return located.problem(loc[:-1], f"missing required field '{name}'")
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(known)}"
+        return located.problem(loc, f"unknown field '{name}'{hint}", key=True)
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind == "string_pattern_mismatch" and err["loc"][-1:] == ("[key]",):
+        message = "not a valid id (use letters, digits and - _ : . /)"
+        return located.problem(loc, f"{name}: {message}", key=True)
+    if kind == "string_pattern_mismatch":
+        message = ("not a valid id: use lower-case letters, digits and '-'" if loc[-1] == "id"
+                   else "not a valid language code (e.g. en, ru, ar)" if loc[-1] == "lang"
+                   else message)
+    given = err.get("input")
+    if kind.endswith("_type") or kind.endswith("_parsing") and not isinstance(given, (dict, list)):
+        message += f" (got {_describe(given)})"
+    return located.problem(loc, f"{name}: {message}")
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}, a yes/no value (quote it to make it text)"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model found at ``loc``, following nested models, lists and dicts."""
+    current: object = model
+    skip = 0  # list indexes and dict keys step into a container's item type, already unwrapped
+    for part in loc:
+        if skip:
+            skip -= 1
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current, skip = _item_type(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _item_type(annotation) -> tuple[object, int]:
+    """The model inside an annotation, and how many path parts its containers add."""
+    depth = 0
+    while True:
+        origin = typing.get_origin(annotation)
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if origin is typing.Annotated or (origin in (typing.Union, types.UnionType) and args):
+            annotation = args[0]
+        elif origin in (list, dict) and args:
+            annotation, depth = args[-1], depth + 1
+        else:
+            return annotation, depth
+
+
+def _duplicate_ids(located: Located, statement: Statement) -> list[Problem]:
+    seen: dict[str, tuple] = {}
+    problems = []
+    items = [(("sections", i), s) for i, s in enumerate(statement.sections)]
+    items += [(("sections", i, "incidents", j), inc) for i, s in enumerate(statement.sections)
+              for j, inc in enumerate(s.incidents)]
+    items += [(("calls", i), c) for i, c in enumerate(statement.calls)]
+    for path, item in items:
+        if item.id in seen:
+            first = located.position(seen[item.id] + ("id",))
+            problems.append(located.problem(path + ("id",),
+                                            f"duplicate id '{item.id}' (first used at line {first[0]})"))
+        else:
+            seen[item.id] = path
+    return problems

@@ -1,0 +1,208 @@
+"""Read a YAML file into plain Python data, remembering where every value came from.
+
+PyYAML's own loaders lose positions, keep the last of two duplicate keys silently and expand
+aliases without limit. This loader composes the node graph (which keeps marks), refuses aliases
+and duplicate keys with located messages, and builds dicts, lists and scalars itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from communique.errors import ContentError, Problem
+
+MAX_BYTES = 2 * 1024 * 1024  # a statement is a few kB; anything this large is a mistake or an attack
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value sits in its file (0-based line/column, as PyYAML marks)."""
+
+    line: int
+    column: int
+    index: int
+    end_index: int
+    style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
+
+
+@dataclass
+class Located:
+    """Loaded data plus the position of every node, keyed by its path from the root."""
+
+    data: Any
+    source: str
+    path: Path
+    display: str
+    spans: dict[Path_, Span] = field(default_factory=dict)
+    key_spans: dict[Path_, Span] = field(default_factory=dict)
+
+    def span(self, path: Path_) -> Span:
+        """The span of the value at ``path``, or of its closest existing ancestor."""
+        path = tuple(path)
+        while path not in self.spans and path:
+            path = path[:-1]
+        return self.spans.get(path, Span(0, 0, 0, 0))
+
+    def problem(self, path: Path_, message: str, *, offset: int | None = None,
+                needle: str | None = None, severity: str = "error", key: bool = False) -> Problem:
+        """A problem at ``path``; with ``offset`` into a string value, at that character."""
+        line, col = self.position(path, offset=offset, needle=needle, key=key)
+        return Problem(self.display, line, col, message, severity)
+
+    def position(self, path: Path_, *, offset: int | None = None, needle: str | None = None,
+                 key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of a value, of a key, or of a character inside a string value."""
+        path = tuple(path)
+        span = self.key_spans.get(path) if key else None
+        span = span or self.span(path)
+        if offset is not None:
+            found = self._locate_in_scalar(path, span, offset, needle)
+            if found:
+                return found
+        return span.line + 1, span.column + 1
+
+    def _locate_in_scalar(self, path: Path_, span: Span, offset: int,
+                          needle: str | None) -> tuple[int, int] | None:
+        value = self.get(path)
+        if not isinstance(value, str):
+            return None
+        raw = self.source[span.index:span.end_index]
+        needle = needle or value[offset:offset + 12]
+        if not needle:
+            return None
+        # The n-th occurrence of the needle in the value is the n-th in the raw text for every
+        # scalar style as long as the needle has no escapes or line breaks in it.
+        nth = value.count(needle, 0, offset)
+        pos = -1
+        for _ in range(nth + 1):
+            pos = raw.find(needle, pos + 1)
+            if pos < 0:
+                return None
+        absolute = span.index + pos
+        line = self.source.count("\n", 0, absolute)
+        col = absolute - (self.source.rfind("\n", 0, absolute) + 1)
+        return line + 1, col + 1
+
+    def get(self, path: Path_) -> Any:
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses aliases (no billion laughs, no shared mutable nodes)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None,
+                "aliases (*name) are not allowed in content files; write the value out",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path, display: str | None = None, text: str | None = None) -> Located:
+    """Load ``path`` (or ``text`` read from it); raise ContentError with located problems."""
+    display = display or str(path)
+    if text is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise ContentError([Problem(display, 0, 0,
+                                            f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ContentError([Problem(display, 0, 0, f"cannot read file: {exc.strerror}")]) from exc
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise ContentError([Problem(display, line, col, "file is not valid UTF-8")]) from exc
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ContentError([Problem(display, 0, 0, f"file is larger than {MAX_BYTES:,} bytes")])
+    text = text.lstrip("\ufeff")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.problem} ({exc.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise ContentError([Problem(display, line, col, f"invalid YAML: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(display, 0, 0, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    located = Located(None, text, Path(path), display)
+    problems: list[Problem] = []
+    if node is None:
+        located.data = {}
+        return located
+    located.data = _build(node, (), located, loader, problems)
+    if problems:
+        raise ContentError(problems)
+    return located
+
+
+def _span(node: yaml.Node) -> Span:
+    style = getattr(node, "style", None)
+    return Span(node.start_mark.line, node.start_mark.column, node.start_mark.index,
+                node.end_mark.index, style if isinstance(node, yaml.ScalarNode) else None)
+
+
+def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
+           problems: list[Problem]) -> Any:
+    located.spans[path] = _span(node)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(located.display, key_node.start_mark.line + 1,
+                                        key_node.start_mark.column + 1,
+                                        "merge keys (<<) are not allowed in content files"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(located.display, key_node.start_mark.line + 1,
+                                        key_node.start_mark.column + 1, "a key must be plain text"))
+                continue
+            key = key_node.value  # keys stay text: "2020" and "yes" are names, not numbers
+            if key in first_seen:
+                first = first_seen[key].start_mark
+                problems.append(Problem(
+                    located.display, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    f"duplicate key '{key}' (first defined at line {first.line + 1}, "
+                    f"column {first.column + 1}); YAML would silently keep only the last one"))
+                continue
+            first_seen[key] = key_node
+            located.key_spans[path + (key,)] = _span(key_node)
+            result[key] = _build(value_node, path + (key,), located, loader, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), located, loader, problems)
+                for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or node.start_mark
+        problems.append(Problem(located.display, mark.line + 1, mark.column + 1,
+                                f"invalid value: {getattr(exc, 'problem', None) or exc}"))
+        return None
+    except ValueError as exc:  # e.g. a timestamp like 2020-02-30
+        problems.append(Problem(located.display, node.start_mark.line + 1,
+                                node.start_mark.column + 1, f"invalid value: {exc}"))
+        return None

@@ -1,0 +1,140 @@
+"""From a validated statement to what templates receive: parsed text with note marks.
+
+Every Markdown field becomes a ``Rich`` value. In a template it prints as HTML in which each note
+call is a placeholder; ``communique.notes`` numbers the placeholders in the order the rendered
+page shows them (so numbering is always reading order, whatever the template), then swaps them
+for calls and notes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from communique.content.load import Located
+from communique.content.markup import NoteMark, cited_keys, parse
+from communique.content.model import Markdown, Source, Statement
+from communique.errors import Problem
+
+CALL_OPEN, CALL_CLOSE = "\ue002", "\ue003"
+CALL_RE = re.compile(f"{CALL_OPEN}(\\d+){CALL_CLOSE}")
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class MarkRef:
+    """A note mark and where it was written."""
+
+    mark: NoteMark
+    path: tuple
+
+
+@dataclass
+class Rich:
+    """A parsed Markdown field; prints as HTML with note-call placeholders."""
+
+    parts: tuple  # str (HTML) | int (index into Document.marks)
+
+    def __html__(self) -> str:
+        return "".join(p if isinstance(p, str) else f"{CALL_OPEN}{p}{CALL_CLOSE}" for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    @property
+    def plain(self) -> str:
+        """The text without markup or notes (for <title>, metadata, alt texts)."""
+        import html
+
+        text = "".join(p for p in self.parts if isinstance(p, str))
+        return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+@dataclass
+class Document:
+    """One statement ready for templates: the view data, the note marks and the sources."""
+
+    statement: Statement
+    located: Located
+    view: dict[str, Any]
+    marks: list[MarkRef] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+def build_document(statement: Statement, located: Located) -> tuple[Document, list[Problem]]:
+    """Parse every Markdown field; report markup problems, unknown and unused sources."""
+    doc = Document(statement, located, {}, sources=dict(statement.sources))
+    problems: list[Problem] = []
+    doc.view = _walk(statement, (), doc, problems)
+    used: set[str] = set()
+    for ref in doc.marks:
+        for cite in cited_keys((ref.mark,)):
+            used.add(cite.key)
+            if cite.key not in doc.sources:
+                close = difflib.get_close_matches(cite.key, list(doc.sources), n=3, cutoff=0.5)
+                hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else (
+                    "" if doc.sources else " (the statement has no sources)")
+                problems.append(located.problem(ref.path, f"unknown source '@{cite.key}'{hint}",
+                                                offset=cite.offset, needle="@" + cite.key))
+    for key in doc.sources:
+        if key not in used:
+            problems.append(located.problem(("sources", key), f"source '{key}' is never cited",
+                                            severity="warning", key=True))
+    return doc, problems
+
+
+def _walk(value: Any, path: tuple, doc: Document, problems: list[Problem],
+          kind: str | None = None) -> Any:
+    if isinstance(value, BaseModel):
+        out = {}
+        for name, info in type(value).model_fields.items():
+            out[name] = _walk(getattr(value, name), path + (name,), doc, problems,
+                              _markdown_kind(info.annotation, info.metadata))
+        return out
+    if isinstance(value, list):
+        return [_walk(v, path + (i,), doc, problems, kind) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _walk(v, path + (k,), doc, problems, kind) for k, v in value.items()}
+    if isinstance(value, str) and kind:
+        return _rich(value, path, kind == "block", doc, problems)
+    return value
+
+
+def _rich(text: str, path: tuple, block: bool, doc: Document, problems: list[Problem]) -> Rich:
+    rich, markup_problems = parse(text, block=block)
+    for p in markup_problems:
+        problems.append(doc.located.problem(path, p.message, offset=p.offset, needle=p.needle))
+    parts: list = []
+    for part in rich:
+        if isinstance(part, NoteMark):
+            doc.marks.append(MarkRef(part, path))
+            parts.append(len(doc.marks) - 1)
+        else:
+            parts.append(part)
+    return Rich(tuple(parts))
+
+
+def _markdown_kind(annotation, metadata=()) -> str | None:
+    """'block' or 'inline' when the field (or the items of a list field) is Markdown."""
+    for meta in metadata:
+        if isinstance(meta, Markdown):
+            return str(meta)
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, Markdown):
+            return str(meta)
+    for arg in typing.get_args(annotation):
+        found = _markdown_kind(arg)
+        if found:
+            return found
+    return None
+
+
+def plain(value) -> str:
+    """Text of a Rich value or of anything else, for attributes and metadata."""
+    return value.plain if isinstance(value, Rich) else ("" if value is None else str(value))

@@ -1,0 +1,141 @@
+"""Rendering a document to HTML through the Jinja2 templates, for the web or for print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from communique.document import Document, plain
+from communique.errors import Problem
+from communique.notes import Note, number_notes, place_notes
+from communique.workspace import BUILTIN_TEMPLATES, Workspace
+
+MEDIA = ("web", "print")
+ENDNOTES = "\ue004endnotes\ue005"
+
+
+class TemplateError(Exception):
+    """A template is missing or broken; ``problem`` names its file and line."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass
+class Rendered:
+    html: str
+    notes: list[Note]
+    problems: list[Problem]
+
+
+@lru_cache(maxsize=8)
+def environment(templates_dir: Path | None) -> jinja2.Environment:
+    """The Jinja2 environment: the workspace's templates first, then the built-in ones."""
+    loaders = [jinja2.FileSystemLoader(str(templates_dir))] if templates_dir and templates_dir.is_dir() else []
+    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(plain=plain, date=_date, number=_number, join=_join)
+    return env
+
+
+def _locale(ctx) -> Locale:
+    return Locale.parse(str(ctx["lang"]).replace("-", "_"))
+
+
+@jinja2.pass_context
+def _date(ctx, value: dt.date | None, format: str = "long") -> str:
+    """A date in the edition's language (``format``: short, medium, long, full or a pattern)."""
+    return format_date(value, format, locale=_locale(ctx)) if value else ""
+
+
+@jinja2.pass_context
+def _number(ctx, value) -> str:
+    return format_decimal(value, locale=_locale(ctx)) if value is not None else ""
+
+
+@jinja2.pass_context
+def _join(ctx, items, style: str = "standard") -> Markup:
+    """A list joined the language's way: "A, B and C", "A, B и C", "A وB وC"."""
+    escaped = [str(Markup.escape(i)) for i in items]  # Rich values keep their HTML
+    return Markup(format_list(escaped, style=style, locale=_locale(ctx)))
+
+
+def render(doc: Document, workspace: Workspace, medium: str) -> Rendered:
+    """Render one edition for ``medium`` ("web" or "print"), notes numbered in reading order."""
+    env = environment(workspace.templates_dir)
+    statement = doc.statement
+    name = f"{statement.type}.html.j2"
+    context = {
+        "statement": doc.view,
+        "sources": doc.sources,
+        "lang": statement.lang,
+        "dir": Locale.parse(statement.lang.replace("-", "_")).text_direction,
+        "medium": medium,
+        "settings": workspace.settings,
+        "organisation": workspace.settings.organisation,
+        "endnotes": Markup(ENDNOTES),
+    }
+    try:
+        template = env.get_template(name)
+        raw = template.render(context)
+        macros = env.get_template("partials/notes.html.j2").make_module(context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(Problem(workspace.display(workspace.templates_dir / exc.name), 0, 0,
+                                    f"template '{exc.name}' not found (needed for type "
+                                    f"'{statement.type}')")) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(Problem(_template_path(env, exc.filename or exc.name, workspace),
+                                    exc.lineno or 0, 1 if exc.lineno else 0,
+                                    f"template syntax error: {exc.message}")) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(_runtime_problem(env, exc, workspace)) from None
+
+    problems: list[Problem] = []
+    notes = number_notes(raw, doc)
+    shown = {n.mark_index for n in notes}
+    for index, ref in enumerate(doc.marks):
+        if index not in shown:
+            problems.append(doc.located.problem(
+                ref.path, f"template '{name}' does not print this field, so its note is lost",
+                offset=ref.mark.offset, severity="warning"))
+    if medium == "print":
+        html = place_notes(raw, notes, macros.call, macros.footnote)
+        html = html.replace(ENDNOTES, "")
+    else:
+        html = place_notes(raw, notes, macros.call)
+        html = html.replace(ENDNOTES, str(macros.endnotes(notes)) if notes else "")
+    return Rendered(html, notes, problems)
+
+
+def _template_path(env: jinja2.Environment, filename: str | None, workspace: Workspace) -> str:
+    return workspace.display(Path(filename)) if filename else "templates"
+
+
+def _runtime_problem(env: jinja2.Environment, exc: Exception, workspace: Workspace) -> Problem:
+    """Locate a template runtime error from the traceback frames Jinja2 rewrites."""
+    tb = exc.__traceback__
+    where = ("templates", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename:
+            where = (workspace.display(Path(filename)), tb.tb_lineno)
+        tb = tb.tb_next
+    return Problem(where[0], where[1], 1 if where[1] else 0, f"template error: {exc}")
