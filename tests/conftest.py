@@ -1,0 +1,50 @@
+"""Shared fixtures: small workspaces built in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "content" / "nagorno-karabakh-2020"
+
+MINIMAL = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: A minimal statement
+opening: The organisation calls for restraint.[@src-a]
+sources:
+  src-a:
+    url: https://example.org/a
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A function making a workspace in tmp_path with statements given as {slug: yaml text}."""
+
+    def make(statements: dict[str, str] | None = None, settings: str = "") -> Path:
+        (tmp_path / "communique.toml").write_text(settings, encoding="utf-8")
+        for slug, text in (statements if statements is not None else {"minimal": MINIMAL}).items():
+            folder = tmp_path / "content" / slug
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "statement.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def example_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the repository's example workspace (settings, templates, the example statement)."""
+    shutil.copy(ROOT / "communique.toml", tmp_path / "communique.toml")
+    if (ROOT / "templates").is_dir():
+        shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(EXAMPLE, tmp_path / "content" / EXAMPLE.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
