@@ -15,9 +15,18 @@ from communique.errors import ContentError, Problem
 
 
 def read_statement(path: Path, display: str | None = None) -> tuple[Statement, Located]:
-    """Load and validate a ``statement.yaml``; raise ContentError listing every problem."""
+    """Load and validate a ``statement.yaml``; raise ContentError listing every problem.
+
+    When the schema is not met, the Markdown fields that can still be found are checked too,
+    so one run reports every problem of the file.
+    """
+    from communique.document import raw_markup_problems
+
     located = load_yaml(path, display)
-    statement = validate(located, Statement)
+    try:
+        statement = validate(located, Statement)
+    except ContentError as exc:
+        raise ContentError(exc.problems + raw_markup_problems(located, Statement)) from None
     problems = _duplicate_ids(located, statement)
     if problems:
         raise ContentError(problems)
