@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-MAX_RESOURCE_BYTES = 50 * 1024 * 1024
+from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
 
 
 @dataclass
@@ -25,29 +25,43 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
     class SandboxFetcher(URLFetcher):
-        """Loads only ``data:`` URIs and files inside the allowed folders (symlinks resolved)."""
+        """Loads only ``data:`` URIs and regular files inside the allowed folders.
+
+        WeasyPrint's own fetcher reads any ``file:`` URL and the network: a template line such
+        as ``<link rel=attachment href="file:///etc/passwd">`` would embed that file in the
+        PDF. Every image, stylesheet, font and attachment goes through ``fetch``; symlinks are
+        resolved before the check, hidden files are refused, devices and endless files too.
+        """
 
         def __init__(self, roots: list[Path]):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.roots = [r.resolve() for r in roots]
+            self.refused: list[str] = []  # WeasyPrint logs some failures (fonts) only at debug level
 
         def fetch(self, url, headers=None):
-            scheme = urlsplit(url).scheme.lower()
+            try:
+                return self._fetch(url, headers)
+            except URLFetchingError as exc:
+                self.refused.append(str(exc))
+                raise
+
+        def _fetch(self, url, headers):
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme != "file":
                 raise URLFetchingError(f"refused to load '{url}': only files inside the workspace "
-                                       "and data: URIs may be used")
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise URLFetchingError(f"refused to load '{url}': it is outside the workspace")
-            if not path.is_file():
-                raise URLFetchingError(f"cannot load '{url}': no such file")
-            if path.stat().st_size > MAX_RESOURCE_BYTES:
-                raise URLFetchingError(f"refused to load '{url}': larger than {MAX_RESOURCE_BYTES} bytes")
+                                       "and data: URIs may be used (no network)")
+            if parts.netloc not in ("", "localhost"):
+                raise URLFetchingError(f"refused to load '{url}': a file URL on another host")
+            try:
+                path = contained(Path(unquote(parts.path)), self.roots)
+                body = read_file(path, MAX_RESOURCE_BYTES)
+            except Refused as exc:
+                raise URLFetchingError(f"refused to load '{url}': {exc}") from None
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(),
-                                      headers={"Content-Type": mime})
+            return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": mime})
 
     return SandboxFetcher
 
@@ -91,14 +105,22 @@ def misplaced_notes(document) -> list[tuple[int, int, int]]:
             if note_page.get(n) != call_page[n]]
 
 
-def print_pdf(html: str, base: Path, roots: list[Path], **options) -> Printed:
-    """Render ``html`` (resources relative to ``base``) to PDF bytes and check it."""
+def print_pdf(html: str, base: Path, roots: list[Path], *,
+              attachments: list[str | Path] = (), **options) -> Printed:
+    """Render ``html`` (resources relative to ``base``) to PDF bytes and check it.
+
+    Every resource goes through the sandbox fetcher, ``attachments`` included: WeasyPrint
+    would open a plain file name given there directly, so each is turned into a URL first.
+    """
     from weasyprint import HTML
 
     fetcher = _fetcher_class()(roots)
+    base_url = base.resolve().as_uri() + "/"
+    urls = [a if isinstance(a, str) and urlsplit(a).scheme else (base / a).absolute().as_uri()
+            for a in attachments]
     with _captured_warnings() as warnings:
-        document = HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                        url_fetcher=fetcher).render()
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         misplaced = misplaced_notes(document)
-        pdf = document.write_pdf(**options)
+        pdf = document.write_pdf(attachments=urls, **options)
+    warnings += [r for r in dict.fromkeys(fetcher.refused) if not any(r in w for w in warnings)]
     return Printed(pdf, len(document.pages), warnings, misplaced)

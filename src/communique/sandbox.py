@@ -1,0 +1,90 @@
+"""What the build may read from disk: files inside the workspace, never beyond it.
+
+Content and translations come from many hands, and a PDF goes to governments: a path that reaches
+``/etc/passwd`` or ``~/.ssh`` through ``../``, an absolute path, a ``file:`` URL or a symlink
+must never be read, let alone embedded. The PDF fetcher and workspace assets (a logo, a font)
+both go through :func:`contained`, so there is one rule for "inside".
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+MAX_ASSET_BYTES = 50 * 1024 * 1024  # the largest image or font a PDF may embed
+
+
+class Refused(Exception):
+    """A path or file the build will not read; the message says why, for the user."""
+
+
+def contained(path: Path, roots: list[Path]) -> Path:
+    """``path`` with every symlink resolved, if it lies inside one of ``roots``; else Refused.
+
+    Hidden files and folders (``.git``, ``.env``, ``.venv``) inside a root are refused too:
+    they hold history and secrets, never publishable assets.
+    """
+    try:
+        real = Path(path).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, NUL bytes
+        raise Refused(f"cannot resolve '{path}': {exc}") from None
+    refusal = f"'{path}' is outside the workspace"
+    if real != Path(path).absolute():
+        refusal += f" (it leads to '{real}')"
+    for root in roots:
+        root = root.resolve()
+        if real.is_relative_to(root):
+            hidden = [part for part in real.relative_to(root).parts if part.startswith(".")]
+            if not hidden:
+                return real
+            refusal = f"'{path}' is in a hidden file or folder ('{hidden[0]}')"
+    raise Refused(refusal)
+
+
+def read_file(path: Path, limit: int = MAX_ASSET_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Devices, FIFOs and ``/proc``-style files that never end are refused before they are read:
+    the file is opened without blocking, checked on the open descriptor (no race with a swap),
+    and read no further than the limit.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Refused(f"cannot read '{path}': {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Refused(f"'{path}' is not a regular file")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(f"'{path}' is larger than {limit:,} bytes")
+    return data
+
+
+def resolve_asset(root: Path, value: str) -> Path:
+    """A workspace-relative asset path (``assets/logo.svg``) as a real file inside ``root``.
+
+    URLs, absolute paths, ``..`` steps and symlinks that leave the workspace are refused, so a
+    settings file or template copied from elsewhere cannot make the build embed a private file.
+    """
+    text = value.strip()
+    if not text:
+        raise Refused("the path is empty")
+    if "\0" in text or any(ord(ch) < 32 for ch in text):
+        raise Refused(f"'{value}' contains control characters")
+    scheme = urlsplit(text).scheme
+    if len(scheme) > 1:  # "C:" is a drive, not a scheme
+        raise Refused(f"'{value}' is a URL: give a path inside the workspace, such as assets/logo.svg")
+    posix = PurePosixPath(text.replace("\\", "/"))
+    if posix.is_absolute() or scheme:
+        raise Refused(f"'{value}' is an absolute path: give a path relative to the workspace")
+    if ".." in posix.parts:
+        raise Refused(f"'{value}' steps out with '..': give a path inside the workspace")
+    path = contained(root / Path(*posix.parts), [root])
+    if not path.exists():
+        raise Refused(f"'{value}' does not exist")
+    if not path.is_file():
+        raise Refused(f"'{value}' is not a file")
+    return path
