@@ -7,6 +7,8 @@ and duplicate keys with located messages, and builds dicts, lists and scalars it
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import yaml
 from communique.errors import ContentError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # a statement is a few kB; anything this large is a mistake or an attack
+MAX_DEPTH = 64  # content nests a handful of levels; "[[[[…" thousands deep would exhaust the stack
 
 Path_ = tuple[str | int, ...]
 
@@ -100,7 +103,10 @@ class Located:
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses aliases (no billion laughs, no shared mutable nodes)."""
+    """A safe loader that refuses aliases (no billion laughs, no shared mutable nodes) and
+    nesting deeper than ``MAX_DEPTH`` (PyYAML composes recursively)."""
+
+    depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -109,21 +115,22 @@ class _Loader(yaml.SafeLoader):
                 None, None,
                 "aliases (*name) are not allowed in content files; write the value out",
                 event.start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"values are nested more than {MAX_DEPTH} levels deep",
+                self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_yaml(path: Path, display: str | None = None, text: str | None = None) -> Located:
     """Load ``path`` (or ``text`` read from it); raise ContentError with located problems."""
     display = display or str(path)
     if text is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ContentError([Problem(display, 0, 0,
-                                            f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ContentError([Problem(display, 0, 0, f"cannot read file: {exc.strerror}")]) from exc
+        raw = _read(path, display)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -133,7 +140,13 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ContentError([Problem(display, 0, 0, f"file is larger than {MAX_BYTES:,} bytes")])
     text = text.lstrip("\ufeff")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here, before parsing
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ContentError([Problem(display, line, col, f"invalid YAML: character "
+                                    f"U+{exc.character:04X} is not allowed in YAML")]) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -156,6 +169,25 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     if problems:
         raise ContentError(problems)
     return located
+
+
+def _read(path: Path, display: str) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES (no devices or FIFOs, read no further)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the build
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ContentError([Problem(display, 0, 0, "not a regular file")])
+            if info.st_size > MAX_BYTES:
+                raise ContentError([Problem(
+                    display, 0, 0, f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,}")])
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ContentError([Problem(display, 0, 0, f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ContentError([Problem(display, 0, 0, f"file is larger than {MAX_BYTES:,} bytes")])
+    return raw
 
 
 def _span(node: yaml.Node) -> Span:
@@ -202,7 +234,8 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
         problems.append(Problem(located.display, mark.line + 1, mark.column + 1,
                                 f"invalid value: {getattr(exc, 'problem', None) or exc}"))
         return None
-    except ValueError as exc:  # e.g. a timestamp like 2020-02-30
+    except Exception as exc:  # noqa: BLE001 -- e.g. 2020-02-30, or PyYAML's own slips on "!!timestamp x"
+        reason = str(exc) if isinstance(exc, ValueError) else f"not a valid {node.tag.rsplit(':', 1)[-1]}"
         problems.append(Problem(located.display, node.start_mark.line + 1,
-                                node.start_mark.column + 1, f"invalid value: {exc}"))
+                                node.start_mark.column + 1, f"invalid value: {reason}"))
         return None
