@@ -78,11 +78,17 @@ class MarkupProblem:
     needle: str | None = None
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+@lru_cache(maxsize=None)
+def _markdown(checking: bool = False) -> MarkdownIt:
+    """The Markdown parser: raw HTML and images off, so content can neither run nor embed.
+
+    The renderer drops any link ``link_problem`` refuses, wherever its text ends up (fields,
+    notes, citation prefixes). The ``checking`` parser keeps every link, so that
+    ``_check_links`` can report each refused one with its location.
+    """
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_inline", "html_block"])
-    md.validateLink = lambda url: True  # every link is checked by ``_check_links`` with a location
+    md.validateLink = (lambda url: True) if checking else (lambda url: link_problem(url) is None)
     return md
 
 
@@ -92,7 +98,7 @@ def parse(text: str, *, block: bool) -> tuple[RichText, list[MarkupProblem]]:
     text = text.replace(OPEN, "").replace(CLOSE, "")
     marks: list = []
     source = _scan(text, 0, marks, problems, inside_note=False)
-    _check_links(text, source, problems, block)
+    _check_links(text, 0, source, problems, block)
     md = _markdown()
     html = md.render(source) if block else md.renderInline(source)
     return _split(html.strip() if not block else html, marks), problems
@@ -152,6 +158,7 @@ def _scan(text: str, base: int, marks: list, problems: list[MarkupProblem], *,
                 problems.append(MarkupProblem(base + i, "empty note '^[]'", "^["))
             inner_marks: list = []
             inner_source = _scan(inner, base + i + 2, inner_marks, problems, inside_note=True)
+            _check_links(inner, base + i + 2, inner_source, problems, block=False)
             rendered = _markdown().renderInline(inner_source).strip()
             note = NoteMark(text=_split(rendered, inner_marks), offset=base + i)
             out.append(_placeholder(marks, note))
@@ -227,6 +234,7 @@ def _parse_cites(inner: str, base: int, problems: list[MarkupProblem]) -> tuple[
             continue
         prefix = " ".join(m.group("prefix").split())
         suffix = m.group("suffix")
+        _check_links(piece, base + start, piece, problems, block=False)  # prefixes are Markdown too
         if _HAS_KEY.search(suffix):
             problems.append(MarkupProblem(base + start + m.start("suffix"),
                                           "separate several citations in one note with ';'",
@@ -243,8 +251,10 @@ def _parse_cites(inner: str, base: int, problems: list[MarkupProblem]) -> tuple[
     return tuple(cites)
 
 
-def _check_links(raw: str, source: str, problems: list[MarkupProblem], block: bool) -> None:
-    md = _markdown()
+def _check_links(raw: str, base: int, source: str, problems: list[MarkupProblem],
+                 block: bool) -> None:
+    """Report every refused link of ``source`` (scanned from ``raw``, at offset ``base``)."""
+    md = _markdown(checking=True)
     tokens = md.parse(source) if block else md.parseInline(source)
     for token in tokens:
         for child in [token, *(token.children or [])]:
@@ -252,23 +262,37 @@ def _check_links(raw: str, source: str, problems: list[MarkupProblem], block: bo
                 href = str(child.attrGet("href") or "")
                 problem = link_problem(href)
                 if problem:
-                    offset = raw.find(href)
-                    problems.append(MarkupProblem(max(offset, 0), problem, href[:20] or None))
+                    offset = raw.find(href)  # not found when written with entities: the field
+                    needle = href[:20] if offset >= 0 else None
+                    problems.append(MarkupProblem(base + max(offset, 0), problem, needle))
 
 
 def link_problem(href: str) -> str | None:
-    """Why a link target is refused, or None: only http(s), mailto and in-page anchors."""
+    """Why a link target is refused, or None: only http(s), mailto and in-page anchors.
+
+    Browsers drop tabs and line breaks inside a URL and strip control characters around it, so
+    a tab inside "javascript:" still runs it: any space or control character is refused
+    outright (Markdown link targets arrive percent-encoded, so this only stops tricks). The
+    scheme is compared lower-cased, and entities (``&colon;``) are already decoded by then.
+    """
+    if any(ch <= " " or ch == "\x7f" for ch in href):
+        return f"link '{_shown(href)}' contains spaces or control characters"
     if href.startswith("#"):
         return None
-    cleaned = "".join(ch for ch in href if ch > " ")  # browsers ignore control chars and spaces
-    scheme = urlsplit(cleaned).scheme.lower()
+    parts = urlsplit(href)
+    scheme = parts.scheme.lower()
     if not scheme:
         return f"link '{href}' has no scheme: write a full http:// or https:// address"
     if scheme not in SAFE_SCHEMES:
         return f"link scheme '{scheme}:' is not allowed (only http, https and mailto)"
-    if scheme in ("http", "https") and not urlsplit(cleaned).netloc:
+    if scheme in ("http", "https") and not parts.netloc:
         return f"link '{href}' has no host"
     return None
+
+
+def _shown(text: str) -> str:
+    """Text for a message, with control characters made visible."""
+    return "".join(ch if " " <= ch != "\x7f" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def cited_keys(rich: RichText) -> list[Cite]:
