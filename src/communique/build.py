@@ -90,9 +90,20 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True) -> Res
             result.problems.append(exc.problem)
             result.failed.append(slug)
             continue
+        except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
+            result.problems.append(edition_failure(workspace.display(path), doc.statement.lang, exc))
+            result.failed.append(slug)
+            continue
         result.problems.extend(problems)
         result.editions.append(edition)
     return result
+
+
+def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
+    """An edition that crashed (WeasyPrint, a full disk), as a problem naming the statement."""
+    detail = " ".join(str(exc).split()) or "no details"
+    return Problem(where, 0, 0, f"the {lang} edition could not be built "
+                   f"({type(exc).__name__}: {detail}); its previous output is left as it was")
 
 
 def build_edition(doc: Document, slug: str, workspace: Workspace, *,
@@ -129,9 +140,14 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *,
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place: never half a file."""
+    """Write to a temporary file beside ``path`` and rename it into place: never half a file.
+
+    A build killed mid-write leaves only a hidden ``.<name>.<pid>.<random>.tmp``; the next
+    write in that folder removes those whose process is gone.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -142,3 +158,27 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a power cut
+    finally:
+        os.close(folder)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files left in ``folder`` by builds that were killed before renaming."""
+    for tmp in folder.glob(".*.tmp"):
+        pid = tmp.name.split(".")[-3] if tmp.name.count(".") >= 4 else ""
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
