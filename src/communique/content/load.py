@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from communique.content.markup import RESERVED
 from communique.errors import ContentError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # a statement is a few kB; anything this large is a mistake or an attack
@@ -143,10 +144,8 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     try:
         loader = _Loader(text)  # the reader refuses control characters here, before parsing
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise ContentError([Problem(display, line, col, f"invalid YAML: character "
-                                    f"U+{exc.character:04X} is not allowed in YAML")]) from None
+        raise ContentError([_problem_at(text, display, exc.position, f"invalid YAML: character "
+                                        f"U+{exc.character:04X} is not allowed in YAML")]) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -169,6 +168,11 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     if problems:
         raise ContentError(problems)
     return located
+
+
+def _problem_at(text: str, display: str, index: int, message: str) -> Problem:
+    line = text.count("\n", 0, index) + 1
+    return Problem(display, line, index - (text.rfind("\n", 0, index) + 1) + 1, message)
 
 
 def _read(path: Path, display: str) -> bytes:
@@ -228,7 +232,7 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
         return [_build(item, path + (i,), located, loader, problems)
                 for i, item in enumerate(node.value)]
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or node.start_mark
         problems.append(Problem(located.display, mark.line + 1, mark.column + 1,
@@ -239,3 +243,9 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
         problems.append(Problem(located.display, node.start_mark.line + 1,
                                 node.start_mark.column + 1, f"invalid value: {reason}"))
         return None
+    if isinstance(value, str) and (m := RESERVED.search(value)):
+        raw = located.source.find(m.group(), node.start_mark.index, node.end_mark.index)
+        problems.append(_problem_at(
+            located.source, located.display, raw if raw >= 0 else node.start_mark.index,
+            f"character U+{ord(m.group()):04X} is reserved for communique's own placeholders"))
+    return value

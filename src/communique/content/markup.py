@@ -20,6 +20,10 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 OPEN, CLOSE = "\ue000", "\ue001"
+# Placeholders the pipeline writes into text (these, note calls, the endnotes slot) come from
+# this private-use block. Content holding them could fake a note call, so the loader refuses
+# them and ``parse`` drops them.
+RESERVED = re.compile("[\ue000-\ue00f]")
 _PLACEHOLDER = re.compile(f"{OPEN}(\\d+){CLOSE}")
 
 # pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
@@ -95,7 +99,7 @@ def _markdown(checking: bool = False) -> MarkdownIt:
 def parse(text: str, *, block: bool) -> tuple[RichText, list[MarkupProblem]]:
     """Parse one field: ``block`` fields hold paragraphs, others a single line of inline text."""
     problems: list[MarkupProblem] = []
-    text = text.replace(OPEN, "").replace(CLOSE, "")
+    text = RESERVED.sub("", text)
     marks: list = []
     source = _scan(text, 0, marks, problems, inside_note=False)
     _check_links(text, 0, source, problems, block)
