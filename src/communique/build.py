@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from communique.content import read_statement
+from communique.content.assets import figure_problems
 from communique.document import Document, build_document
 from communique.errors import ContentError, Problem
 from communique.render.html import TemplateError, render
@@ -64,10 +65,12 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
     """Read and check one statement; the document is None when it has errors."""
     display = workspace.display(path)
     try:
-        statement, located = read_statement(path, display)
+        statement, located = read_statement(
+            path, display, default_type=workspace.settings.documents.default_type)
     except ContentError as exc:
         return None, exc.problems
     doc, problems = build_document(statement, located)
+    problems += figure_problems(statement, located, workspace.root)
     if any(p.is_error for p in problems):
         return None, problems
     return doc, problems

@@ -10,27 +10,46 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from communique.content.load import Located, load_yaml
-from communique.content.model import Statement
+from communique.content.model import DOCUMENT_TYPES, Statement, StatementBase
 from communique.errors import ContentError, Problem
 
 
-def read_statement(path: Path, display: str | None = None) -> tuple[Statement, Located]:
+def read_statement(path: Path, display: str | None = None, *,
+                   default_type: str = "public-statement") -> tuple[StatementBase, Located]:
     """Load and validate a ``statement.yaml``; raise ContentError listing every problem.
 
-    When the schema is not met, the Markdown fields that can still be found are checked too,
-    so one run reports every problem of the file.
+    The ``type`` field picks the document model (``default_type`` when it is absent). When the
+    schema is not met, the Markdown fields that can still be found are checked too, so one run
+    reports every problem of the file.
     """
     from communique.document import raw_markup_problems
 
     located = load_yaml(path, display)
+    model = document_model(located, default_type)
     try:
-        statement = validate(located, Statement)
+        statement = validate(located, model)
     except ContentError as exc:
-        raise ContentError(exc.problems + raw_markup_problems(located, Statement)) from None
+        raise ContentError(exc.problems + raw_markup_problems(located, model)) from None
     problems = _duplicate_ids(located, statement)
     if problems:
         raise ContentError(problems)
     return statement, located
+
+
+def document_model(located: Located, default_type: str) -> type[StatementBase]:
+    """The model of the file's document type.
+
+    The type is read before validation (rather than through pydantic's discriminated union)
+    so that every other error is located without the union's tag in its path, and a missing
+    ``type`` can fall back to the workspace's default.
+    """
+    data = located.data if isinstance(located.data, dict) else {}
+    kind = data.get("type", default_type)
+    if isinstance(kind, str) and kind in DOCUMENT_TYPES:
+        return DOCUMENT_TYPES[kind]
+    close = difflib.get_close_matches(str(kind), list(DOCUMENT_TYPES), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"known types: {', '.join(DOCUMENT_TYPES)}"
+    raise ContentError([located.problem(("type",), f"unknown document type '{kind}' ({hint})")])
 
 
 def validate(located: Located, model: type[BaseModel]):
@@ -119,14 +138,11 @@ def _item_type(annotation) -> tuple[object, int]:
             return annotation, depth
 
 
-def _duplicate_ids(located: Located, statement: Statement) -> list[Problem]:
+def _duplicate_ids(located: Located, statement: BaseModel) -> list[Problem]:
+    """Ids name parts of the page (``#escalation``): each may be used once in a document."""
     seen: dict[str, tuple] = {}
     problems = []
-    items = [(("sections", i), s) for i, s in enumerate(statement.sections)]
-    items += [(("sections", i, "incidents", j), inc) for i, s in enumerate(statement.sections)
-              for j, inc in enumerate(s.incidents)]
-    items += [(("calls", i), c) for i, c in enumerate(statement.calls)]
-    for path, item in items:
+    for path, item in _with_ids(statement, ()):
         if item.id in seen:
             first = located.position(seen[item.id] + ("id",))
             problems.append(located.problem(path + ("id",),
@@ -134,3 +150,16 @@ def _duplicate_ids(located: Located, statement: Statement) -> list[Problem]:
         else:
             seen[item.id] = path
     return problems
+
+
+def _with_ids(value: object, path: tuple):
+    """Every model with an ``id`` inside ``value``, with its path, in reading order."""
+    if isinstance(value, BaseModel):
+        if isinstance(getattr(value, "id", None), str) and path:
+            yield path, value
+        for name in type(value).model_fields:
+            if name != "sources":  # source ids are keys of their own namespace
+                yield from _with_ids(getattr(value, name), path + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _with_ids(item, path + (i,))

@@ -11,10 +11,10 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      field_validator, model_validator)
 
 from communique.content.markup import KEY, link_problem
-
 
 
 class Markdown(str):
@@ -122,20 +122,26 @@ class Background(Model):
     body: Text
 
 
-class Statement(Model):
-    """A public statement (``type: public-statement``)."""
+LANG_PATTERN = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
 
-    type: Literal["public-statement"] = "public-statement"
-    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")]
-    date: dt.date
-    reference: Plain | None = None
+
+class StatementBase(Model):
+    """What every document type has: language, date, title, status and sources."""
+
+    type: str
+    lang: Annotated[str, StringConstraints(pattern=LANG_PATTERN)] = Field(
+        description="The language the text is written in (en, ru, hy, az, ar…).")
+    date: dt.date = Field(description="Publication date (YYYY-MM-DD).")
+    reference: Plain | None = Field(None, description="Index number, e.g. EUR 55/3154/2020.")
     title: Line
     subtitle: Line | None = None
-    opening: Text
-    sections: list[Section] = []
-    calls: list[CallToAction] = []
-    background: Background | None = None
-    sources: dict[Annotated[str, StringConstraints(pattern=rf"^{KEY}$")], Source] = {}
+    draft: bool = Field(False, description="A draft prints a DRAFT mark on every page; "
+                        "`communique build --publish` refuses it.")
+    embargo: dt.datetime | None = Field(
+        None, description="Not to be published before this moment, with its time zone "
+        "(2020-09-29T00:01:00+00:00); printed as 'Embargoed until …'.")
+    sources: dict[Annotated[str, StringConstraints(pattern=rf"^{KEY}$")], Source] = Field(
+        {}, description="Every source cited as [@id], by id.")
 
     @field_validator("lang")
     @classmethod
@@ -146,7 +152,176 @@ class Statement(Model):
             raise ValueError(f"unknown language code '{lang}'") from None
         return lang
 
+    @field_validator("embargo")
+    @classmethod
+    def _zoned(cls, moment: dt.datetime | None) -> dt.datetime | None:
+        if moment is not None and moment.utcoffset() is None:
+            raise ValueError("give the embargo's time zone, e.g. 2020-09-29T00:01:00+00:00 "
+                             "(an embargo without one means a different moment in every country)")
+        return moment
+
     @property
     def incidents(self) -> list[Incident]:
-        """Every incident of the statement, in reading order."""
+        """Every incident of the document, in reading order."""
+        return []
+
+
+class Statement(StatementBase):
+    """A public statement (``type: public-statement``)."""
+
+    type: Literal["public-statement"] = "public-statement"
+    opening: Text = Field(description="The opening call, printed in bold.")
+    sections: list[Section] = []
+    calls: list[CallToAction] = []
+    background: Background | None = None
+
+    @property
+    def incidents(self) -> list[Incident]:
         return [incident for section in self.sections for incident in section.incidents]
+
+
+# -- urgent action ---------------------------------------------------------------------------
+
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$",
+                                         max_length=254)]
+
+
+class Addressee(Model):
+    """Someone to write to: their title and, where known, name and addresses."""
+
+    title: Line = Field(description="Their office, e.g. Minister of Communications.")
+    name: Line | None = None
+    salutation: Line | None = Field(None, description="How a letter to them opens, e.g. Dear Minister,")
+    address: list[Plain] = Field([], description="Postal address, one line an item.")
+    email: Email | None = None
+    social: Plain | None = Field(None, description="A social media handle, e.g. @handle.")
+
+
+class Appeal(Model):
+    """The sample letter readers may send as it is or in their own words."""
+
+    salutation: Line | None = Field(None, description="Defaults to the first addressee's.")
+    body: Text
+    closing: Line | None = Field(None, description="e.g. Yours sincerely,")
+
+
+class UrgentAction(StatementBase):
+    """An urgent action (``type: urgent-action``): one or two pages asking readers to write."""
+
+    type: Literal["urgent-action"] = "urgent-action"
+    situation: Text = Field(description="What happened and why readers must act, in a few lines.")
+    action: Text = Field(description="The take-action box: what to do, and how.")
+    addressees: Annotated[list[Addressee], Field(min_length=1)]
+    copies: list[Addressee] = Field([], description="Also send copies to (embassies, officials).")
+    appeal: Appeal
+    deadline: dt.date = Field(description="Please take action before this date.")
+    appeal_languages: list[Plain] = Field(
+        [], description="Languages the addressees prefer letters in.")
+    background: Background | None = Field(None, description="Additional information.")
+
+    @model_validator(mode="after")
+    def _deadline(self) -> "UrgentAction":
+        if self.deadline < self.date:
+            raise ValueError(f"deadline {self.deadline} is before the date of the action, {self.date}")
+        return self
+
+
+# -- report ----------------------------------------------------------------------------------
+
+def _asset_path(value: str) -> str:
+    """A file path relative to the statement's folder: no URL, no absolute path, no '..'."""
+    text = value.strip()
+    if "://" in text or text.lower().startswith(("data:", "file:")):
+        raise ValueError(f"'{value}' is a URL: give the path of a file beside statement.yaml")
+    if text.startswith(("/", "\\")) or ".." in text.replace("\\", "/").split("/"):
+        raise ValueError(f"'{value}' must be a path inside the statement's folder (no '/' at the "
+                         "start, no '..')")
+    return text
+
+
+AssetPath = Annotated[str, StringConstraints(min_length=1, max_length=500),
+                      AfterValidator(_asset_path)]
+Cell = Annotated[str, StringConstraints(max_length=2_000), Markdown("inline")]
+
+
+class Figure(Model):
+    """An image with a caption and the text a screen reader says instead of it."""
+
+    id: Id
+    image: AssetPath = Field(description="Image file (SVG, PNG, JPEG) relative to statement.yaml.")
+    alt: Plain = Field(description="What the image shows, for readers who cannot see it (required).")
+    caption: Line
+    credit: Line | None = None
+
+
+class Table(Model):
+    """A table of text or figures, with a caption and a summary for screen readers."""
+
+    id: Id
+    caption: Line
+    alt: Plain = Field(description="What the table shows, in a sentence (required).")
+    columns: Annotated[list[Line], Field(min_length=1)]
+    rows: Annotated[list[list[int | float | Cell]], Field(min_length=1)]
+    note: Line | None = Field(None, description="A line printed under the table (source, caveat).")
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> "Table":
+        for number, row in enumerate(self.rows, 1):
+            if len(row) != len(self.columns):
+                raise ValueError(f"row {number} has {len(row)} cells but the table has "
+                                 f"{len(self.columns)} columns")
+        return self
+
+
+class Subsection(Model):
+    id: Id
+    heading: Line
+    body: Text | None = None
+    figures: list[Figure] = []
+    tables: list[Table] = []
+
+
+class Chapter(Model):
+    """A chapter: text, then figures, tables and incidents, then any subsections."""
+
+    id: Id
+    heading: Line
+    body: Text | None = None
+    figures: list[Figure] = []
+    tables: list[Table] = []
+    incidents: list[Incident] = Field(
+        [], description="Printed as a table, a timeline chart and the account of each.")
+    timeline: bool = Field(True, description="Draw the incidents' timeline chart.")
+    caveat: Text | None = None
+    sections: list[Subsection] = []
+
+
+class Recommendation(Model):
+    """Recommendations to one addressee."""
+
+    id: Id
+    addressee: Line = Field(description="Whom they are for, e.g. To the authorities of Armenia")
+    items: Annotated[list[Text], Field(min_length=1)]
+
+
+class Report(StatementBase):
+    """A report (``type: report``): cover, contents, summary, chapters, recommendations."""
+
+    type: Literal["report"] = "report"
+    summary: Text = Field(description="The executive summary.")
+    chapters: Annotated[list[Chapter], Field(min_length=1)]
+    recommendations: list[Recommendation] = []
+    source_list: bool = Field(True, description="Print the list of sources at the end.")
+
+    @property
+    def incidents(self) -> list[Incident]:
+        return [incident for chapter in self.chapters for incident in chapter.incidents]
+
+
+DOCUMENT_TYPES: dict[str, type[StatementBase]] = {
+    "public-statement": Statement,
+    "urgent-action": UrgentAction,
+    "report": Report,
+}
+AnyStatement = Annotated[Statement | UrgentAction | Report, Field(discriminator="type")]
+"""Any document, told apart by its ``type`` (what the JSON Schema describes)."""

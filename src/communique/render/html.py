@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time, get_timezone_gmt
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup
@@ -52,7 +52,9 @@ def environment(templates_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(plain=plain, date=_date, number=_number, join=_join)
+    env.filters.update(plain=plain, date=_date, number=_number, join=_join, datetime=_datetime,
+                       asset=_asset)
+    env.globals.update(timeline=_timeline)
     return env
 
 
@@ -67,6 +69,45 @@ def _date(ctx, value: dt.date | None, format: str = "long") -> str:
 
 
 @jinja2.pass_context
+def _datetime(ctx, value: dt.datetime | None) -> str:
+    """A moment in the edition's language, with its time zone: "September 29, 2020 at 00:01 GMT"."""
+    if value is None:
+        return ""
+    locale = _locale(ctx)
+    zone = get_timezone_gmt(value, "short", locale=locale) if value.utcoffset() else "UTC"
+    pattern = locale.datetime_formats.get("long")
+    day, time = format_date(value.date(), "long", locale=locale), format_time(value, "short", locale=locale)
+    joined = pattern.format(time, day) if pattern else f"{day} {time}"
+    return f"{joined} {zone}"
+
+
+@jinja2.pass_context
+def _asset(ctx, image: str) -> str:
+    """The address of a figure's file: a file URL the PDF sandbox checks, or for the web the
+    path beside index.html where the build copies it."""
+    if ctx["medium"] == "print":
+        return (Path(ctx["statement_dir"]) / image).resolve().as_uri()
+    return image
+
+
+@jinja2.pass_context
+def _timeline(ctx, incidents, *, title: str, killed: str, wounded: str, verified: str,
+              unverified: str, desc: str = "", id: str = "timeline") -> Markup:
+    """The incidents' timeline as inline SVG, in the edition's language and brand colours."""
+    from communique.charts import Style, TimelineItem, TimelineLabels, timeline_svg
+
+    items = [TimelineItem(i["date"], i["end_date"] or i["date"], plain(i["place"]),
+                          i["civilians"]["killed"], i["civilians"]["wounded"], i["verified"])
+             for i in incidents]
+    settings = ctx["settings"]
+    style = Style(ctx["font_family"], settings.colours.ink, settings.colours.muted,
+                  settings.colours.accent)
+    labels = TimelineLabels(title, killed, wounded, verified, unverified)
+    return timeline_svg(items, labels, lang=str(ctx["lang"]), style=style, direction=ctx["dir"],
+                        desc=desc, chart_id=id)
+
+
+@jinja2.pass_context
 def _number(ctx, value) -> str:
     return format_decimal(value, locale=_locale(ctx)) if value is not None else ""
 
@@ -78,20 +119,32 @@ def _join(ctx, items, style: str = "standard") -> Markup:
     return Markup(format_list(escaped, style=style, locale=_locale(ctx)))
 
 
-def render(doc: Document, workspace: Workspace, medium: str) -> Rendered:
-    """Render one edition for ``medium`` ("web" or "print"), notes numbered in reading order."""
+def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False) -> Rendered:
+    """Render one edition for ``medium`` ("web" or "print"), notes numbered in reading order.
+
+    ``fallback`` says the edition shows some text in another language than its own (a missing
+    translation): like a statement marked ``draft``, it is printed with a DRAFT mark.
+    """
     env = environment(workspace.templates_dir)
     statement = doc.statement
     name = f"{statement.type}.html.j2"
+    settings = workspace.settings
+    lang = statement.lang
     context = {
         "statement": doc.view,
         "sources": doc.sources,
-        "lang": statement.lang,
-        "dir": Locale.parse(statement.lang.replace("-", "_")).text_direction,
+        "lang": lang,
+        "dir": Locale.parse(lang.replace("-", "_")).text_direction,
         "medium": medium,
-        "settings": workspace.settings,
-        "organisation": workspace.settings.organisation,
+        "settings": settings,
+        "organisation": settings.organisation,
         "endnotes": Markup(ENDNOTES),
+        "draft": bool(statement.draft or fallback),
+        "logo": _logo_url(workspace, medium),
+        "paper": settings.documents.paper,
+        "footer": settings.documents.footer_for(lang),
+        "font_family": settings.fonts.stack(lang),
+        "statement_dir": str(doc.located.path.parent),
     }
     try:
         template = env.get_template(name)
@@ -123,6 +176,23 @@ def render(doc: Document, workspace: Workspace, medium: str) -> Rendered:
         html = place_notes(raw, notes, macros.call)
         html = html.replace(ENDNOTES, str(macros.endnotes(notes)) if notes else "")
     return Rendered(html, notes, problems)
+
+
+def _logo_url(workspace: Workspace, medium: str) -> str | None:
+    """The logo as a file URL for print (loaded through the PDF sandbox) or, on the web, as a
+    data: URI, so the page needs no file beside it."""
+    import base64
+    import mimetypes
+
+    from communique.sandbox import read_file
+
+    path = workspace.logo
+    if path is None:
+        return None
+    if medium == "print":
+        return path.as_uri()
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(read_file(path)).decode('ascii')}"
 
 
 def _template_path(env: jinja2.Environment, filename: str | None, workspace: Workspace) -> str:

@@ -1,0 +1,51 @@
+"""Files a statement shows (figures): found beside ``statement.yaml``, never outside the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from communique.content.load import Located
+from communique.content.model import Figure
+from communique.errors import Problem
+from communique.sandbox import Refused, contained
+
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def figures(value: object, path: tuple = ()) -> list[tuple[tuple, Figure]]:
+    """Every figure of a document with its path in the file, in reading order."""
+    if isinstance(value, Figure):
+        return [(path, value)]
+    found: list[tuple[tuple, Figure]] = []
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found += figures(getattr(value, name), path + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += figures(item, path + (i,))
+    return found
+
+
+def figure_file(folder: Path, image: str, root: Path) -> Path:
+    """The real file of a figure (``image`` relative to ``folder``); Refused when unusable."""
+    path = contained(folder / image, [root])
+    if not path.is_file():
+        raise Refused(f"'{image}' does not exist beside the statement" if not path.exists()
+                      else f"'{image}' is not a file")
+    if path.suffix.lower() not in IMAGE_TYPES:
+        raise Refused(f"'{image}' is not an image this tool can print "
+                      f"({', '.join(IMAGE_TYPES)})")
+    return path
+
+
+def figure_problems(statement: BaseModel, located: Located, root: Path) -> list[Problem]:
+    """A located error for each figure whose file is missing, outside the workspace or no image."""
+    problems = []
+    for path, figure in figures(statement):
+        try:
+            figure_file(located.path.parent, figure.image, root)
+        except Refused as exc:
+            problems.append(located.problem(path + ("image",), f"figure image: {exc}"))
+    return problems
