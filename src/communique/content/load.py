@@ -203,6 +203,13 @@ def _span(node: yaml.Node) -> Span:
 def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
            problems: list[Problem]) -> Any:
     located.spans[path] = _span(node)
+    plain_tag = {yaml.MappingNode: "tag:yaml.org,2002:map",
+                 yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node))
+    if plain_tag and node.tag != plain_tag:  # !!set, !!omap, !!python/…: never content
+        problems.append(Problem(located.display, node.start_mark.line + 1,
+                                node.start_mark.column + 1,
+                                f"invalid value: the tag '{node.tag}' is not allowed in content files"))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         first_seen: dict[Any, yaml.Node] = {}
