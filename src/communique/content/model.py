@@ -301,7 +301,7 @@ class Recommendation(Model):
 
     id: Id
     addressee: Line = Field(description="Whom they are for, e.g. To the authorities of Armenia")
-    items: Annotated[list[Text], Field(min_length=1)]
+    points: Annotated[list[Text], Field(min_length=1)]
 
 
 class Report(StatementBase):

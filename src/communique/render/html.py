@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_gmt
+from babel.dates import format_date, format_interval, format_time, get_timezone_gmt
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup
@@ -53,7 +53,7 @@ def environment(templates_dir: Path | None) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(plain=plain, date=_date, number=_number, join=_join, datetime=_datetime,
-                       asset=_asset)
+                       period=_period, asset=_asset)
     env.globals.update(timeline=_timeline)
     return env
 
@@ -66,6 +66,16 @@ def _locale(ctx) -> Locale:
 def _date(ctx, value: dt.date | None, format: str = "long") -> str:
     """A date in the edition's language (``format``: short, medium, long, full or a pattern)."""
     return format_date(value, format, locale=_locale(ctx)) if value else ""
+
+
+@jinja2.pass_context
+def _period(ctx, start: dt.date | None, end: dt.date | None = None) -> str:
+    """A date, or a span of dates the language's way: "27–29 September 2020", "27–29 сент. 2020 г."."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return _date(ctx, start)
+    return format_interval(start, end, "yMMMd", locale=_locale(ctx))
 
 
 @jinja2.pass_context
@@ -160,6 +170,12 @@ def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool =
                                     f"template syntax error: {exc.message}")) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_runtime_problem(env, exc, workspace)) from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError,
+            ZeroDivisionError, jinja2.TemplateError) as exc:
+        # a template calling something wrongly (a dict's .items, a filter on None): name the line
+        if not _in_template(exc):
+            raise
+        raise TemplateError(_runtime_problem(env, exc, workspace)) from None
 
     problems: list[Problem] = []
     notes = number_notes(raw, doc)
@@ -199,6 +215,17 @@ def _template_path(env: jinja2.Environment, filename: str | None, workspace: Wor
     return workspace.display(Path(filename)) if filename else "templates"
 
 
+def _in_template(exc: Exception) -> bool:
+    """Whether a template line is on the way to the error (else it is a bug of the code)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _runtime_problem(env: jinja2.Environment, exc: Exception, workspace: Workspace) -> Problem:
     """Locate a template runtime error from the traceback frames Jinja2 rewrites."""
     tb = exc.__traceback__
@@ -208,4 +235,5 @@ def _runtime_problem(env: jinja2.Environment, exc: Exception, workspace: Workspa
         if filename.endswith(".j2") or "/templates/" in filename:
             where = (workspace.display(Path(filename)), tb.tb_lineno)
         tb = tb.tb_next
-    return Problem(where[0], where[1], 1 if where[1] else 0, f"template error: {exc}")
+    detail = str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+    return Problem(where[0], where[1], 1 if where[1] else 0, f"template error: {detail}")
