@@ -1,19 +1,27 @@
-"""Building statements: read, check, render and write every edition atomically."""
+"""Building statements: read, check, render and write every edition atomically.
+
+A build goes in four steps: *plan* the editions (statement x language), compare each one's
+*fingerprint* with the record of the last build and keep those whose inputs did not change,
+*execute* the others in a pool of worker processes (:func:`run_edition` is what a worker runs,
+and all the per-edition work lives below it), then *write* the record and the build report.
+The content model, Jinja2 and WeasyPrint are imported only where an edition is really built,
+so a build with nothing to do stays quick.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from communique.content import read_statement
-from communique.content.assets import figure_problems
-from communique.document import Document, build_document
 from communique.errors import ContentError, Problem
-from communique.render.html import TemplateError, render
 from communique.workspace import BUILTIN_TEMPLATES, Workspace
+
+if TYPE_CHECKING:
+    from communique.document import Document
 
 
 @dataclass
@@ -27,17 +35,69 @@ class Edition:
     pages: int = 0
     notes: int = 0
     seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)  # this edition's, statement's included
+    cached: bool = False  # up to date: its inputs had not changed, so it was not rebuilt
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
 
 
 @dataclass
 class Result:
     editions: list[Edition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)  # slugs that produced no output
+    failed: list[str] = field(default_factory=list)  # slugs (or slug/lang) that produced no output
+    seconds: float = 0.0
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+    @property
+    def built(self) -> list[Edition]:
+        return [e for e in self.editions if not e.cached]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One edition to build, as plain data a worker process receives."""
+
+    path: Path  # the statement.yaml
+    lang: str
+    workspace: Workspace
+    write: bool = True
+    pdf: bool = True  # False: only the web page (the preview server's first, fast pass)
+    options: tuple[tuple[str, object], ...] = ()  # build options that change the output
+
+    @property
+    def slug(self) -> str:
+        return self.path.parent.name
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}/{self.lang}"
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back: plain data only."""
+
+    job: Job
+    edition: Edition | None  # None: the edition could not be built
+    problems: list[Problem]
+    opened: list[str]  # files read while building it, for the incremental-build record
+    seconds: float
+
+
+class Progress:
+    """What :func:`build` tells while it runs; the command line draws a bar from it."""
+
+    def planned(self, total: int, to_build: int) -> None:
+        """``total`` editions, of which ``to_build`` are out of date."""
+
+    def finished(self, outcome: Outcome) -> None:
+        """One edition was built (or failed)."""
 
 
 def statement_paths(workspace: Workspace, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -63,43 +123,181 @@ def statement_paths(workspace: Workspace, paths: list[Path]) -> tuple[list[Path]
 
 def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Problem]]:
     """Read and check one statement; the document is None when it has errors."""
+    from communique.content import read_statement
+    from communique.content.assets import figure_problems
+    from communique.citations import prepare
+    from communique.document import build_document
+
     display = workspace.display(path)
     try:
         statement, located = read_statement(
             path, display, default_type=workspace.settings.documents.default_type)
     except ContentError as exc:
         return None, exc.problems
-    doc, problems = build_document(statement, located)
+    citations, problems = prepare(statement, located, workspace)
+    doc, more = build_document(statement, located, citations)
+    problems += more
     problems += figure_problems(statement, located, workspace.root)
     if any(p.is_error for p in problems):
         return None, problems
     return doc, problems
 
 
-def build(workspace: Workspace, paths: list[Path], *, write: bool = True) -> Result:
-    """Build (or with ``write=False`` only check) the statements at ``paths`` (default: all)."""
+def languages(doc: Document, workspace: Workspace) -> list[str]:
+    """The languages a statement is built in, its own first."""
+    return [doc.statement.lang]
+
+
+def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
+          force: bool = False, options: dict | None = None, pdf: bool = True,
+          progress: Progress | None = None) -> Result:
+    """Build (or with ``write=False`` only check) the statements at ``paths`` (default: all).
+
+    ``jobs`` worker processes build the editions (default: one a core; 1 builds in this
+    process). Editions whose inputs are unchanged since the last build are not rebuilt unless
+    ``force``; their recorded results and problems are reported again. ``options`` are the
+    settings of this run that change the output (they are part of every fingerprint).
+    ``pdf=False`` writes only the web pages and leaves the record alone.
+    """
+    from communique import cache, workers
+
+    started = time.perf_counter()
+    progress = progress or Progress()
     result = Result()
     files, result.problems = statement_paths(workspace, paths)
+    record = cache.Cache.load(workspace.build_dir)
+    digests = cache.Digests(record.files)
+    prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests, options)
+    incremental = write and pdf and not force
+    frozen_options = tuple(sorted((options or {}).items()))
+
+    # 1. Plan: the languages of each statement (known from the record while its folder is unchanged).
+    planned: list[tuple[Path, list[str]]] = []
     for path in files:
         slug = path.parent.name
+        fingerprint = prints.statement(path.parent)
+        known = record.statements.get(slug)
+        if incremental and known and known.get("fingerprint") == fingerprint:
+            planned.append((path, known["langs"]))
+            continue
         doc, problems = load(path, workspace)
-        result.problems.extend(problems)
         if doc is None:
+            result.problems.extend(problems)
             result.failed.append(slug)
+            record.statements.pop(slug, None)
             continue
-        try:
-            edition, problems = build_edition(doc, slug, workspace, write=write)
-        except TemplateError as exc:
-            result.problems.append(exc.problem)
-            result.failed.append(slug)
-            continue
-        except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
-            result.problems.append(edition_failure(workspace.display(path), doc.statement.lang, exc))
-            result.failed.append(slug)
-            continue
-        result.problems.extend(problems)
-        result.editions.append(edition)
+        langs = languages(doc, workspace)
+        record.statements[slug] = {"fingerprint": fingerprint, "langs": langs,
+                                   "path": path.resolve().relative_to(workspace.root.resolve())
+                                   .as_posix() if path.resolve().is_relative_to(
+                                       workspace.root.resolve()) else str(path.resolve())}
+        planned.append((path, langs))
+
+    # 2. Fingerprint: keep the editions whose inputs are as they were when last built.
+    todo: list[Job] = []
+    fixed: dict[str, str] = {}
+    for path, langs in planned:
+        for lang in langs:
+            job = Job(path, lang, workspace, write, pdf, frozen_options)
+            fixed[job.key] = prints.edition(path.parent, lang, langs)
+            entry = record.editions.get(job.key)
+            edition = _edition_from_record(entry["result"]) if entry else None
+            if (incremental and edition is not None and entry.get("fixed") == fixed[job.key]
+                    and prints.unchanged(entry.get("inputs", {})) and _outputs_exist(edition)):
+                edition.cached = True
+                result.editions.append(edition)
+                result.problems.extend(edition.problems)
+            else:
+                todo.append(job)
+    progress.planned(len(todo) + len(result.editions), len(todo))
+
+    # 3. Execute, in worker processes when there is more than one edition to build.
+    count = 1 if not (write and pdf) else (jobs or workers.default_jobs())
+    for outcome in workers.run(run_edition, todo, count, crashed=_crashed):
+        job = outcome.job
+        result.problems.extend(outcome.problems)
+        if outcome.edition is None:
+            result.failed.append(job.key)
+            record.editions.pop(job.key, None)
+        else:
+            outcome.edition.problems = list(dict.fromkeys(outcome.problems))
+            result.editions.append(outcome.edition)
+            if write and pdf:
+                inputs = prints.inputs(prints.relevant(outcome.opened, job.path.parent))
+                record.editions[job.key] = {"fixed": fixed[job.key], "inputs": inputs,
+                                            "result": _edition_to_record(outcome.edition)}
+        progress.finished(outcome)
+
+    # 4. Write the record and the report; the same problem from several editions is told once.
+    result.problems = list(dict.fromkeys(result.problems))
+    result.editions.sort(key=lambda e: (e.slug, e.lang))
+    result.failed.sort()
+    if write and pdf:
+        record.save(digests)
+        from communique.report import write_report
+
+        write_report(workspace, record)
+    result.seconds = time.perf_counter() - started
     return result
+
+
+def run_edition(job: Job) -> Outcome:
+    """Build one edition from its files: what a worker process runs, so every error is caught."""
+    from communique.cache import recording
+    from communique.render.html import TemplateError
+
+    started = time.perf_counter()
+    edition = None
+    with recording() as opened:
+        doc, problems = load(job.path, job.workspace)
+        if doc is not None:
+            try:
+                edition, more = build_edition(doc, job.slug, job.workspace, write=job.write,
+                                              pdf=job.pdf)
+                problems += more
+            except TemplateError as exc:
+                problems.append(exc.problem)
+            except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
+                problems.append(edition_failure(job.workspace.display(job.path), job.lang, exc))
+    return Outcome(job, edition, problems, sorted(opened), time.perf_counter() - started)
+
+
+def _crashed(job: Job, exc: BaseException) -> Outcome:
+    """The outcome of an edition whose worker process died (a crash in a C library, no memory)."""
+    problem = edition_failure(job.workspace.display(job.path), job.lang, exc)
+    return Outcome(job, None, [problem], [], 0.0)
+
+
+def _outputs_exist(edition: Edition) -> bool:
+    return all(p is None or p.is_file() for p in (edition.html_path, edition.pdf_path))
+
+
+def _edition_to_record(edition: Edition) -> dict:
+    """An edition's result as JSON data for the incremental-build record."""
+    data = {}
+    for f in fields(Edition):
+        value = getattr(edition, f.name)
+        if f.name == "problems":
+            value = [[p.path, p.line, p.column, p.message, p.severity] for p in value]
+        elif isinstance(value, Path):
+            value = str(value)
+        data[f.name] = value
+    data.pop("cached", None)
+    return data
+
+
+def _edition_from_record(data: dict) -> Edition | None:
+    """The recorded result of an edition, or None when the record does not fit this version."""
+    try:
+        known = {f.name for f in fields(Edition)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["problems"] = [Problem(*p) for p in values.get("problems", [])]
+        for name in ("html_path", "pdf_path"):
+            if values.get(name):
+                values[name] = Path(values[name])
+        return Edition(**values)
+    except (TypeError, ValueError):
+        return None
 
 
 def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
@@ -110,8 +308,12 @@ def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
 
 
 def build_edition(doc: Document, slug: str, workspace: Workspace, *,
-                  write: bool) -> tuple[Edition, list[Problem]]:
-    """Render the web and print HTML, print the PDF, check it, and write both outputs."""
+                  write: bool, pdf: bool = True) -> tuple[Edition, list[Problem]]:
+    """Render the web and print HTML, print the PDF, check it, and write both outputs.
+
+    With ``pdf=False`` only the web page is written (the preview server shows it first).
+    """
+    from communique.render.html import render
     from communique.render.pdf import print_pdf
 
     started = time.perf_counter()
@@ -123,6 +325,11 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *,
     edition.notes = len(web.notes)
     where = doc.located.display
     if not write:
+        edition.seconds = time.perf_counter() - started
+        return edition, problems
+    if not pdf:
+        edition.html_path = workspace.build_dir / slug / lang / "index.html"
+        write_atomic(edition.html_path, web.html.encode("utf-8"))
         edition.seconds = time.perf_counter() - started
         return edition, problems
     roots = [workspace.root, BUILTIN_TEMPLATES]
@@ -138,6 +345,10 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *,
     edition.html_path = out / "index.html"
     write_atomic(edition.pdf_path, printed.pdf)
     write_atomic(edition.html_path, web.html.encode("utf-8"))
+    from communique.citations.export import files as data_files
+
+    for name, data in data_files(doc, web.notes, f"{slug}-{lang}").items():
+        write_atomic(out / name, data)  # sources (CSL-JSON, CSV), incidents (JSON, CSV)
     edition.seconds = time.perf_counter() - started
     return edition, problems
 

@@ -45,18 +45,55 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def build(paths: tuple[Path, ...]) -> None:
-    """Build every statement under content/ (or those named) into build/."""
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one a core; 1 builds in this process).")
+@click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a machine-readable summary on stdout (problems still go to stderr).")
+def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
+          as_json: bool) -> None:
+    """Build every statement under content/ (or those named) into build/.
+
+    Only editions whose content, translation, templates or settings changed are rebuilt.
+    """
     from communique.build import build as run
 
     workspace = _workspace()
-    result = run(workspace, list(paths))
+    if quiet or as_json:
+        result = run(workspace, list(paths), jobs=jobs, force=force)
+    else:
+        from rich.console import Console
+
+        from communique.progress import Bar
+
+        with Bar(Console(stderr=True)) as bar:
+            result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar)
     _report(result.problems)
-    for edition in result.editions:
-        click.echo(f"{workspace.display(edition.pdf_path)}  {edition.pages} page(s), "
-                   f"{edition.notes} note(s), {edition.seconds:.2f} s")
-    _summary(result, "built")
+    if as_json:
+        from communique.progress import as_json as summary
+
+        click.echo(summary(result, workspace))
+    elif not quiet:
+        _editions(result, workspace)
+        from communique.progress import summary_line
+
+        click.echo(summary_line(result, "built"), err=True)
     sys.exit(1 if result.errors else 0)
+
+
+def _editions(result, workspace) -> None:
+    """One line for a single edition, a table for more."""
+    if len(result.editions) == 1:
+        e = result.editions[0]
+        state = "up to date" if e.cached else f"{e.seconds:.2f} s"
+        click.echo(f"{workspace.display(e.pdf_path)}  {e.pages} page(s), {e.notes} note(s), {state}")
+    elif result.editions:
+        from rich.console import Console
+
+        from communique.progress import table
+
+        Console().print(table(result, workspace))
 
 
 @main.command()
@@ -70,3 +107,62 @@ def check(paths: tuple[Path, ...]) -> None:
     _report(result.problems)
     _summary(result, "checked")
     sys.exit(1 if result.errors else 0)
+
+
+@main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--name", "organisation", default="", help="The organisation's name.")
+def init(folder: Path, organisation: str) -> None:
+    """Create a workspace in FOLDER (default: here): settings, content/, templates/."""
+    from communique.scaffold import ScaffoldError, init_workspace
+
+    try:
+        written = init_workspace(folder, organisation)
+    except ScaffoldError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo("next: communique new <name> --type public-statement|urgent-action|report", err=True)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--type", "kind", default=None,
+              help="public-statement, urgent-action or report (default: the workspace's).")
+@click.option("--lang", default="en", show_default=True, help="The language it is written in.")
+def new(slug: str, kind: str | None, lang: str) -> None:
+    """Create content/SLUG/statement.yaml with a commented example of every field."""
+    from communique.scaffold import ScaffoldError, new_statement
+
+    workspace = _workspace()
+    try:
+        written = new_statement(workspace.root, slug, kind or workspace.settings.documents.default_type,
+                                lang=lang)
+    except ScaffoldError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {workspace.display(path)}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of printing.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of statement.yaml (for editors such as VS Code)."""
+    from communique.schema import schema_text
+
+    if output is None:
+        click.echo(schema_text(), nl=False)
+    else:
+        from communique.build import write_atomic
+
+        write_atomic(output, schema_text().encode("utf-8"))
+
+
+from communique.i18n.commands import i18n, status, translate  # noqa: E402  (their own module)
+
+main.add_command(translate)
+main.add_command(status)
+main.add_command(i18n)

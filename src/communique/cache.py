@@ -1,0 +1,292 @@
+"""Incremental builds: what each edition read, recorded in ``build/.communique-cache.json``.
+
+An edition is rebuilt only when something it could have read changed. Its *fingerprint* joins:
+
+- the statement's folder (``statement.yaml``, its PO files, its source libraries, images),
+  leaving out files named for another language of the statement (``i18n/ru.po`` belongs to
+  the Russian edition only), so a translator's edit rebuilds one edition, not all;
+- the workspace's ``communique.toml``, its ``templates/`` and the built-in templates (the same
+  language rule applies to template catalogs), and the names at the workspace's top level;
+- every other file the edition actually opened while it was built (a workspace source library,
+  a logo), recorded with an audit hook so nothing has to be declared by hand;
+- communique's own code and version, the versions of the libraries that shape the output,
+  and the build options that change it (``strict``, ``archive`` ...).
+
+Reading a file's digest is cheap on a rebuild: like git, the digest recorded for a file is
+reused while its size and modification time are unchanged. This module imports nothing heavy,
+so a build with nothing to do never loads the content model, Jinja2 or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CACHE_FILE = ".communique-cache.json"
+FORMAT = 1
+# Libraries whose version changes what an edition looks like.
+LIBRARIES = ("weasyprint", "jinja2", "babel", "markdown-it-py", "pydantic", "pyyaml", "pydyf")
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class Digests:
+    """sha256 of files, keyed by absolute path; a known digest is reused while ``stat`` agrees."""
+
+    def __init__(self, known: dict[str, list] | None = None):
+        self.known: dict[str, list] = dict(known or {})
+        self.used: dict[str, list] = {}  # what this run looked at: the next run's ``known``
+
+    def of(self, path: Path) -> str | None:
+        """The file's digest, or None when it does not exist (or is not a regular file)."""
+        key = str(path)
+        if key in self.used:
+            return self.used[key][2]
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not os.path.isfile(path):
+            return None
+        entry = self.known.get(key)
+        if not (entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns):
+            try:
+                entry = [st.st_size, st.st_mtime_ns, _sha256(path)]
+            except OSError:
+                return None
+        self.used[key] = entry
+        return entry[2]
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every regular file under ``folder``, hidden ones left out, in a stable order."""
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            if not name.startswith(".") and not name.endswith((".pyc", ".tmp")):
+                yield Path(dirpath, name)
+
+
+CATALOG_SUFFIXES = (".po", ".mo")
+
+
+def named_for(relative: Path, langs: Iterable[str]) -> bool:
+    """Whether a file belongs to one of ``langs`` only.
+
+    That is a catalog named for the language (``i18n/ru.po``) or any file in a folder named
+    for it (``locale/ru/LC_MESSAGES/messages.po``). Other files, whatever their name, count
+    for every edition.
+    """
+    langs = {lang.replace("_", "-").lower() for lang in langs}
+    if not langs:
+        return False
+    parts = list(relative.parent.parts)
+    if relative.suffix in CATALOG_SUFFIXES:
+        parts.append(relative.stem)
+    return any(part.replace("_", "-").lower() in langs for part in parts)
+
+
+class Fingerprints:
+    """Computes fingerprints for one build, sharing the work that is the same for every edition."""
+
+    def __init__(self, root: Path, builtin_templates: Path, digests: Digests,
+                 options: dict | None = None):
+        self.root = root.resolve()
+        self.build_dir = self.root / "build"
+        self.builtin = builtin_templates.resolve()
+        self.digests = digests
+        self.options = dict(sorted((options or {}).items()))
+        self._trees: dict[Path, list[tuple[str, str]]] = {}
+        self._shared: str | None = None
+
+    def tree(self, folder: Path) -> list[tuple[str, str]]:
+        """(relative path, digest) of every file under ``folder``, computed once a build."""
+        if folder not in self._trees:
+            self._trees[folder] = [(p.relative_to(folder).as_posix(), self.digests.of(p) or "")
+                                   for p in _walk(folder)]
+        return self._trees[folder]
+
+    def shared(self) -> str:
+        """What every edition depends on: code, library versions, settings, top-level names."""
+        if self._shared is None:
+            h = hashlib.sha256()
+            for item in (code_identity(self.digests), self.options):
+                h.update(json.dumps(item, sort_keys=True, default=str).encode())
+            h.update((self.digests.of(self.root / "communique.toml") or "-").encode())
+            names = sorted(n for n in os.listdir(self.root)
+                           if not n.startswith(".") and n != "build") if self.root.is_dir() else []
+            h.update(json.dumps(names).encode())
+            self._shared = h.hexdigest()
+        return self._shared
+
+    def statement(self, folder: Path) -> str:
+        """Every file of a statement's folder: if unchanged, so is the list of its languages."""
+        h = hashlib.sha256(self.shared().encode())
+        h.update(json.dumps(self.tree(folder)).encode())
+        return h.hexdigest()
+
+    def edition(self, folder: Path, lang: str, langs: Iterable[str]) -> str:
+        """The fixed inputs of the edition of the statement in ``folder`` in ``lang``.
+
+        ``langs`` are the languages of every edition being built: files named for one of them
+        other than ``lang`` are left out.
+        """
+        others = {other for other in langs if other != lang}
+        h = hashlib.sha256(self.shared().encode())
+        h.update(lang.encode())
+        for label, tree in (("statement", folder), ("templates", self.root / "templates"),
+                            ("builtin", self.builtin)):
+            kept = [(name, digest) for name, digest in self.tree(tree)
+                    if not named_for(Path(name), others)]
+            h.update(json.dumps([label, kept]).encode())
+        return h.hexdigest()
+
+    def inputs(self, paths: Iterable[str]) -> dict[str, str]:
+        """Digests of the files an edition opened, relative to the workspace."""
+        return {path: self.digests.of(self.root / path) or "" for path in sorted(set(paths))}
+
+    def unchanged(self, recorded: dict[str, str]) -> bool:
+        return all((self.digests.of(self.root / path) or "") == digest
+                   for path, digest in recorded.items())
+
+    def relevant(self, opened: Iterable[str], folder: Path) -> list[str]:
+        """Of the files an edition opened, those to record: inside the workspace and not fixed.
+
+        Files under the statement's ``folder`` and ``templates/`` are already in the fixed
+        part; the build folder, hidden folders (``.venv``, ``.git``) and Python's own files
+        are outputs or tools, not content.
+        """
+        fixed = (folder.resolve(), self.root / "templates", self.build_dir)
+        kept = []
+        for name in opened:
+            path = Path(name)
+            if not path.is_absolute():
+                path = Path.cwd() / path
+            try:
+                path = path.resolve()
+                relative = path.relative_to(self.root)
+            except (ValueError, OSError):
+                continue
+            if (not relative.parts or any(path.is_relative_to(f) for f in fixed)
+                    or any(p.startswith(".") or p == "__pycache__" for p in relative.parts)
+                    or relative.suffix in (".py", ".pyc", ".so") or not path.is_file()):
+                continue
+            kept.append(relative.as_posix())
+        return sorted(set(kept))
+
+
+_identity: dict | None = None
+
+
+def code_identity(digests: Digests) -> dict:
+    """communique's version and a digest of its code, with the versions of its key libraries.
+
+    The code digest makes a development checkout (where the version number stays the same
+    while the code changes) rebuild after every change of communique itself.
+    """
+    global _identity
+    if _identity is None:
+        from importlib import metadata
+
+        from communique import __version__
+
+        package = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for path in _walk(package):  # code, built-in templates and catalogs, fonts
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update((digests.of(path) or "").encode())
+        versions = {}
+        for name in LIBRARIES:
+            try:
+                versions[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                versions[name] = None
+        _identity = {"communique": __version__, "code": h.hexdigest(), "libraries": versions,
+                     "python": sys.version_info[:2]}
+    return _identity
+
+
+class Cache:
+    """The record in ``build/.communique-cache.json``: fingerprints and results of each edition.
+
+    ``editions`` maps ``"<slug>/<lang>"`` to ``{"fixed", "inputs", "result"}``; ``statements``
+    maps a slug to ``{"fingerprint", "langs"}``. A missing, unreadable or older record is
+    treated as empty: the next build is then a full one, never a wrong one.
+    """
+
+    def __init__(self, path: Path, data: dict | None = None):
+        self.path = path
+        data = data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+        self.files: dict[str, list] = data.get("files", {})
+        self.editions: dict[str, dict] = data.get("editions", {})
+        self.statements: dict[str, dict] = data.get("statements", {})
+
+    @classmethod
+    def load(cls, build_dir: Path) -> Cache:
+        path = build_dir / CACHE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        return cls(path, data)
+
+    def save(self, digests: Digests) -> None:
+        """Write the record atomically, keeping digests of files this run did not look at."""
+        from communique.build import write_atomic
+
+        files = {**self.files, **digests.used}
+        files = {k: v for k, v in files.items() if os.path.exists(k)}
+        data = {"format": FORMAT, "files": files, "statements": self.statements,
+                "editions": self.editions}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+# Recording the files an edition opens. An audit hook cannot be removed once added, so one
+# hook is added per process and records only while ``recording`` is active in this thread.
+_local = threading.local()
+_hooked = False
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event != "open":
+        return
+    opened = getattr(_local, "opened", None)
+    if opened is None:
+        return
+    path, mode, flags = args
+    if isinstance(path, int | bytes) or path is None:
+        return
+    if mode is not None:
+        if any(c in mode for c in "wax+"):
+            return
+    elif isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR):
+        return
+    opened.add(os.fspath(path))
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect the paths of files opened for reading in this thread inside the block."""
+    global _hooked
+    if not _hooked:
+        sys.addaudithook(_audit)
+        _hooked = True
+    previous = getattr(_local, "opened", None)
+    _local.opened = opened = set()
+    try:
+        yield opened
+    finally:
+        _local.opened = previous
+        if previous is not None:
+            previous |= opened

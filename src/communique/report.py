@@ -1,0 +1,192 @@
+"""The build report, ``build/index.html``: every edition at a glance before publication.
+
+One card an edition (statement x language): its first page as an image when the build made
+one (``<slug>-<lang>.png`` beside the PDF), page and note counts, how complete its translation
+is, its warnings, and links to the web page and the PDF. It is made from the record of the
+last build (``build/.communique-cache.json``), so it costs nothing to remake after a build that
+rebuilt nothing, and it lists every edition built so far, not only those of the last run.
+
+The report is a plain page with no script, and everything taken from content is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from communique.cache import Cache
+    from communique.workspace import Workspace
+
+REPORT = "index.html"
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
+
+
+@dataclass
+class Row:
+    """One edition as the report shows it."""
+
+    slug: str
+    lang: str
+    title: str = ""
+    pages: int = 0
+    notes: int = 0
+    html: str | None = None  # paths relative to build/
+    pdf: str | None = None
+    image: str | None = None
+    seconds: float = 0.0
+    # Translation completeness, when the build reports it: units shown in the source language
+    # instead of translated (``fallbacks``) out of ``units``. None: not known (or the source).
+    fallbacks: int | None = None
+    units: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def rows(workspace: Workspace, record: Cache) -> list[Row]:
+    """The editions in the record whose statement still exists, sorted by statement and language."""
+    build = workspace.build_dir
+    out = []
+    for key, entry in sorted(record.editions.items()):
+        data = entry.get("result", {})
+        slug, _, lang = key.partition("/")
+        statement = record.statements.get(slug, {})
+        if lang not in statement.get("langs", ()) or not (
+                workspace.root / statement.get("path", "-")).is_file():
+            continue  # a statement or translation removed since
+        row = Row(slug, lang, pages=data.get("pages", 0), notes=data.get("notes", 0),
+                  seconds=data.get("seconds", 0.0), fallbacks=data.get("fallbacks"),
+                  units=data.get("units"))
+        for name in ("html", "pdf"):
+            value = data.get(f"{name}_path")
+            if value and Path(value).is_file():
+                setattr(row, name, _relative(Path(value), build))
+        if data.get("pdf_path"):
+            image = Path(data["pdf_path"]).with_suffix(".png")
+            if image.is_file():
+                row.image = _relative(image, build)
+        if row.html:
+            row.title = _title(build / row.html)
+        for path, line, column, message, severity in data.get("problems", []):
+            where = f"{path}:{line}:{column}" if line else path
+            (row.errors if severity == "error" else row.warnings).append(f"{where}: {message}")
+        out.append(row)
+    return out
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def _title(page: Path) -> str:
+    try:
+        with open(page, encoding="utf-8", errors="replace") as f:
+            head = f.read(65536)
+    except OSError:
+        return ""
+    m = _TITLE.search(head)
+    return " ".join(html.unescape(m.group(1)).split()) if m else ""
+
+
+def _language(lang: str) -> str:
+    try:
+        from babel import Locale
+
+        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
+    except (ValueError, TypeError, LookupError):
+        return lang
+
+
+def _translation(row: Row, source: str | None) -> str:
+    if row.lang == source:
+        return "source"
+    if row.fallbacks is None:
+        return "—"
+    if row.units:
+        done = row.units - row.fallbacks
+        return f"{done}/{row.units} ({100 * done // row.units} %)"
+    return "complete" if row.fallbacks == 0 else f"{row.fallbacks} in source language"
+
+
+CSS = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem; color: #111; }
+h1 { font-size: 1.4rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.1rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #ccc; }
+.summary { color: #555; margin: 0 0 1rem; }
+.editions { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 1rem; }
+.edition { border: 1px solid #ccc; border-radius: 4px; padding: .75rem; }
+.edition img, .edition .noimage { display: block; width: 100%; aspect-ratio: 210 / 297;
+  object-fit: contain; object-position: top; border: 1px solid #eee; background: #fafafa; }
+.noimage { display: flex; align-items: center; justify-content: center; color: #888; }
+.edition h3 { font-size: 1rem; margin: .5rem 0 .25rem; }
+dl { display: grid; grid-template-columns: auto 1fr; gap: 0 .75rem; margin: .25rem 0; }
+dt { color: #555; } dd { margin: 0; }
+.warn { color: #8a5a00; } .error { color: #b00020; }
+details li { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+"""
+
+
+def render_report(workspace: Workspace, record: Cache) -> str:
+    """The report page as HTML text."""
+    esc = html.escape
+    all_rows = rows(workspace, record)
+    warnings = sum(len(r.warnings) for r in all_rows)
+    parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>Build report</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+             "<h1>Build report</h1>",
+             f'<p class="summary">{len(all_rows)} edition(s) of '
+             f'{len({r.slug for r in all_rows})} statement(s); {sum(r.pages for r in all_rows)} '
+             f"page(s); {warnings} warning(s).</p>"]
+    for slug in dict.fromkeys(r.slug for r in all_rows):
+        group = [r for r in all_rows if r.slug == slug]
+        source = (record.statements.get(slug, {}).get("langs") or [None])[0]
+        parts.append(f'<section><h2 id="{esc(slug)}">{esc(slug)}</h2><div class="editions">')
+        for r in group:
+            label = f"{_language(r.lang)} ({r.lang})"
+            image = (f'<img src="{esc(r.image)}" alt="First page of the {esc(label)} edition">'
+                     if r.image else '<div class="noimage">no page image</div>')
+            if r.pdf:
+                image = f'<a href="{esc(r.pdf)}">{image}</a>'
+            links = " · ".join(f'<a href="{esc(href)}">{name}</a>'
+                               for name, href in (("web page", r.html), ("PDF", r.pdf)) if href)
+            issues = ""
+            if r.errors or r.warnings:
+                items = "".join(f'<li class="error">{esc(m)}</li>' for m in r.errors)
+                items += "".join(f'<li class="warn">{esc(m)}</li>' for m in r.warnings)
+                issues = (f"<details><summary>{len(r.errors)} error(s), {len(r.warnings)} "
+                          f"warning(s)</summary><ul>{items}</ul></details>")
+            warn_class = ' class="warn"' if r.warnings else ""
+            parts.append(
+                f'<article class="edition" id="{esc(r.slug)}-{esc(r.lang)}">{image}'
+                f'<h3 dir="auto" lang="{esc(r.lang)}">{esc(r.title or r.slug)}</h3>'
+                f"<dl><dt>language</dt><dd>{esc(label)}</dd>"
+                f"<dt>pages</dt><dd>{r.pages}</dd><dt>notes</dt><dd>{r.notes}</dd>"
+                f"<dt>translation</dt><dd>{esc(_translation(r, source))}</dd>"
+                f"<dt>warnings</dt><dd{warn_class}>{len(r.warnings)}</dd>"
+                f"<dt>build time</dt><dd>{r.seconds:.2f} s</dd></dl>"
+                f"<p>{links}</p>{issues}</article>")
+        parts.append("</div></section>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def write_report(workspace: Workspace, record: Cache) -> Path:
+    """Write ``build/index.html`` atomically (only when it changed)."""
+    from communique.build import write_atomic
+
+    path = workspace.build_dir / REPORT
+    data = render_report(workspace, record).encode("utf-8")
+    try:
+        same = path.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        write_atomic(path, data)
+    return path
