@@ -18,9 +18,11 @@ from typing import Any
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from communique.citations.entries import Entry
+from communique.citations.setup import Citations, check_sources
 from communique.content.load import Located
 from communique.content.markup import NoteMark, cited_keys, parse
-from communique.content.model import Markdown, Source, Statement
+from communique.content.model import Markdown, Statement
 from communique.errors import Problem
 
 CALL_OPEN, CALL_CLOSE = "\ue002", "\ue003"
@@ -65,12 +67,19 @@ class Document:
     located: Located
     view: dict[str, Any]
     marks: list[MarkRef] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
+    sources: dict[str, Entry] = field(default_factory=dict)
+    citations: Citations = field(default_factory=Citations)
 
 
-def build_document(statement: Statement, located: Located) -> tuple[Document, list[Problem]]:
-    """Parse every Markdown field; report markup problems, unknown and unused sources."""
-    doc = Document(statement, located, {}, sources=dict(statement.sources))
+def build_document(statement: Statement, located: Located,
+                   citations: Citations | None = None) -> tuple[Document, list[Problem]]:
+    """Parse every Markdown field; report markup problems, unknown and unused sources.
+
+    ``citations`` (from ``communique.citations.prepare``) brings the workspace's settings and the
+    sources of libraries; without it only the statement's own sources, in the url style.
+    """
+    citations = citations or Citations.of_statement(statement, located)
+    doc = Document(statement, located, {}, sources=dict(citations.entries), citations=citations)
     problems: list[Problem] = []
     doc.view = _walk(statement, (), doc, problems)
     used: set[str] = set()
@@ -83,10 +92,7 @@ def build_document(statement: Statement, located: Located) -> tuple[Document, li
                     "" if doc.sources else " (the statement has no sources)")
                 problems.append(located.problem(ref.path, f"unknown source '@{cite.key}'{hint}",
                                                 offset=cite.offset, needle="@" + cite.key))
-    for key in doc.sources:
-        if key not in used:
-            problems.append(located.problem(("sources", key), f"source '{key}' is never cited",
-                                            severity="warning", key=True))
+    problems.extend(check_sources(citations, used, located))
     return doc, problems
 
 

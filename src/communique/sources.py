@@ -1,52 +1,36 @@
-"""Sources and the note styles that write them out."""
+"""A note's text in one call, for code and tests that have a mark and some sources at hand.
+
+The citation machinery lives in ``communique.citations`` (sources, libraries, styles) and
+``communique.notes`` (numbering and re-citation); this module keeps the short path of the first
+versions: one note, written in full, without any earlier notes to refer back to.
+"""
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from communique.content.markup import Cite, InlineCites, NoteMark, _markdown
+from communique.citations.entries import Entry, Origin, from_source
+from communique.citations.setup import Citations
+from communique.citations.styles import Position, Words, link
+from communique.content.markup import InlineCites, NoteMark
 from communique.content.model import Source
 
-
-def _inline(text: str) -> Markup:
-    """Prefixes and suffixes may hold inline Markdown (emphasis) but never HTML."""
-    return Markup(_markdown().renderInline(text).strip()) if text else Markup("")
+__all__ = ["link", "note_html"]
 
 
-def link(url: str) -> Markup:
-    # <wbr> after slashes lets a long URL wrap cleanly in a narrow note
-    shown = escape(url).replace("/", Markup("/<wbr>")).replace("/<wbr>/<wbr>", "//")
-    return Markup('<a class="url" href="{}">{}</a>').format(url, Markup(shown))
+def note_html(mark: NoteMark, sources: dict[str, Source | Entry], style: str = "url") -> Markup:
+    """The text of one note in a built-in style (``url`` or ``full``), every source in full."""
+    entries = {k: v if isinstance(v, Entry) else from_source(k, v, Origin("")) for k, v in sources.items()}
+    writer = Citations(style=style).make_style("en")
+    words = Words()
 
+    def cites(items) -> Markup:
+        return writer.join([writer.cite(c, entries[c.key], Position("full"), words)
+                            for c in items if c.key in entries], words)
 
-def url_style(cite: Cite, source: Source) -> Markup:
-    """The house style of a short statement: prefix, the URL (or title), locator, quote."""
-    out = Markup("")
-    if cite.prefix:
-        out += _inline(cite.prefix) + " "
-    out += link(source.url) if source.url else escape(source.title)
-    if cite.locator:
-        out += ", " + escape(cite.locator)
-    if cite.quote:
-        out += " " + _inline(cite.quote)
-    elif cite.suffix:
-        out += ", " + _inline(cite.suffix)
-    return out
-
-
-STYLES = {"url": url_style}
-
-
-def cites_html(cites: tuple[Cite, ...], sources: dict[str, Source], style: str = "url") -> Markup:
-    render = STYLES[style]
-    return Markup("; ").join(render(c, sources[c.key]) for c in cites if c.key in sources)
-
-
-def note_html(mark: NoteMark, sources: dict[str, Source], style: str = "url") -> Markup:
-    """The text of one note: its citations, or its free text with any citations written out."""
     if mark.cites:
-        return cites_html(mark.cites, sources, style)
+        return cites(mark.cites)
     out = Markup("")
     for part in mark.text:
-        out += cites_html(part.cites, sources, style) if isinstance(part, InlineCites) else Markup(part)
+        out += cites(part.cites) if isinstance(part, InlineCites) else Markup(part)
     return out

@@ -133,6 +133,17 @@ class Documents(_Settings):
         return self.footer
 
 
+class Citations(_Settings):
+    """``[citations]``: how every statement cites sources, unless its ``citations:`` says otherwise."""
+
+    style: str = Field("url", description="url, full, a .csl file in the workspace, or a CSL "
+                       "style name such as chicago-notes-bibliography.")
+    recitation: Literal["repeat", "short", "ibid", "same-number"] = "repeat"
+    bibliography: bool = Field(False, description="End statements with the list of sources.")
+    libraries: list[str] = Field([], description="CSL-JSON (.json) or BibTeX (.bib) files shared "
+                                 "by every statement, relative to the workspace.")
+
+
 class Settings(_Settings):
     """What an organisation sets once for all its statements (``communique.toml``)."""
 
@@ -140,6 +151,7 @@ class Settings(_Settings):
     colours: Colours = Colours()
     fonts: Fonts = Fonts()
     documents: Documents = Documents()
+    citations: Citations = Citations()
 
 
 @dataclass

@@ -123,6 +123,19 @@ class Background(Model):
 
 
 LANG_PATTERN = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
+RECITATIONS = ("repeat", "short", "ibid", "same-number")
+
+
+class CitationSettings(Model):
+    """How this document's notes cite sources; what is left out follows ``communique.toml``."""
+
+    style: Plain | None = Field(None, description="url, full, a .csl file beside statement.yaml, "
+                                "or a CSL style name such as chicago-notes-bibliography.")
+    recitation: Literal[RECITATIONS] | None = Field(  # type: ignore[valid-type]
+        None, description="How a source cited again is written: repeat, short, ibid or same-number.")
+    bibliography: bool | None = Field(None, description="End with the list of sources cited.")
+    libraries: list[Plain] = Field([], description="CSL-JSON (.json) or BibTeX (.bib) files of "
+                                   "sources, relative to statement.yaml.")
 
 
 class StatementBase(Model):
@@ -142,6 +155,8 @@ class StatementBase(Model):
         "(2020-09-29T00:01:00+00:00); printed as 'Embargoed until …'.")
     sources: dict[Annotated[str, StringConstraints(pattern=rf"^{KEY}$")], Source] = Field(
         {}, description="Every source cited as [@id], by id.")
+    citations: CitationSettings = Field(CitationSettings(), description="Citation style, "
+                                        "re-citation rule, list of sources, source libraries.")
 
     @field_validator("lang")
     @classmethod

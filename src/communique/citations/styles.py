@@ -1,0 +1,237 @@
+"""Note styles: how one citation of a source is written in a note, and in a list of sources.
+
+A style writes a citation in one of three forms, chosen by the re-citation rule
+(``communique.notes``): ``full`` (the first time, or always with ``repeat``), ``short`` (a later
+citation) or ``ibid`` (the same source as the note just before). Words a style adds ("accessed",
+"Ibid.", "See note") go through the edition's gettext, so they are extracted by Babel
+(``pybabel extract`` on ``src/communique``) and translated in the same catalogs as the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Protocol
+
+from babel import Locale
+from markupsafe import Markup, escape
+
+from communique.citations.entries import Entry
+from communique.content.markup import Cite
+
+FORMS = ("full", "short", "ibid")
+
+
+def _gettext(message: str, **variables) -> Markup:
+    return Markup(message) % variables if variables else Markup(message)
+
+
+def _pgettext(context: str, message: str, **variables) -> Markup:
+    return _gettext(message, **variables)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The edition's language for what styles write themselves.
+
+    ``gettext(message, **variables)`` and ``pgettext(context, message, **variables)`` follow
+    Jinja2's "newstyle" gettext: they translate, then substitute escaped variables. The renderer
+    passes the functions installed in the template environment, so notes and templates always
+    use the same catalog.
+    """
+
+    locale: Locale = field(default_factory=lambda: Locale("en"))
+    gettext: Callable[..., str] = _gettext
+    pgettext: Callable[..., str] = _pgettext
+
+
+@dataclass(frozen=True)
+class Position:
+    """Which form a citation takes and what it may refer back to."""
+
+    form: str = "full"  # "full", "short" or "ibid"
+    first_note: int | None = None  # the note that cited the source in full
+
+
+class Style(Protocol):
+    name: str
+    warnings: list[str]
+
+    def cite(self, cite: Cite, entry: Entry, position: Position, words: Words) -> Markup: ...
+
+    def join(self, parts: list[Markup], words: Words) -> Markup: ...
+
+    def bibliography(self, entries: list[Entry], words: Words) -> list[tuple[str, Markup]]:
+        """(source id, text) for each entry, in the style's order."""
+        ...
+
+
+@lru_cache(maxsize=1)
+def _md():
+    from communique.content.markup import _markdown
+
+    return _markdown()
+
+
+def inline(text: str) -> Markup:
+    """Prefixes and suffixes may hold inline Markdown (emphasis) but never HTML."""
+    return Markup(_md().renderInline(text).strip()) if text else Markup("")
+
+
+def link(url: str) -> Markup:
+    """A URL as a link; <wbr> after slashes lets a long URL wrap cleanly in a narrow note."""
+    shown = escape(url).replace("/", Markup("/<wbr>")).replace("/<wbr>/<wbr>", "//")
+    return Markup('<a class="url" href="{}">{}</a>').format(url, Markup(shown))
+
+
+def ibid(cite: Cite, words: Words) -> Markup:
+    """"Ibid., p. 4": the same source as the note just before, written the same in every style."""
+    if cite.prefix:
+        # Translators: "ibid." after a prefix the author wrote, as in "See ibid."
+        out = inline(cite.prefix) + " " + words.pgettext("after a prefix", "ibid.")
+    else:
+        out = Markup(words.gettext("Ibid."))
+    return _tail(out, cite)
+
+
+def _tail(out: Markup, cite: Cite) -> Markup:
+    """Locator, then the quotation (after a space) or another suffix (after a comma)."""
+    if cite.locator:
+        out += ", " + escape(cite.locator)
+    if cite.quote:
+        out += " " + inline(cite.quote)
+    elif cite.suffix:
+        out += ", " + inline(cite.suffix)
+    return out
+
+
+def _head(cite: Cite) -> Markup:
+    return inline(cite.prefix) + " " if cite.prefix else Markup("")
+
+
+class UrlStyle:
+    """The house style of a short statement: prefix, the URL (or title), locator, quotation.
+
+    Its short form refers back: "See note 3, p. 4".
+    """
+
+    name = "url"
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def cite(self, cite: Cite, entry: Entry, position: Position, words: Words) -> Markup:
+        if position.form == "ibid":
+            return ibid(cite, words)
+        if position.form == "short" and position.first_note:
+            if cite.prefix:
+                # Translators: a reference back to an earlier note, after a prefix ("See as well: note 3")
+                out = _head(cite) + words.pgettext("after a prefix", "note %(number)s",
+                                                   number=position.first_note)
+            else:
+                # Translators: a reference back to the note where a source was first cited in full
+                out = Markup(words.gettext("See note %(number)s", number=position.first_note))
+            return _tail(out, cite)
+        return _tail(_head(cite) + (link(entry.url) if entry.url else escape(entry.title)), cite)
+
+    def join(self, parts: list[Markup], words: Words) -> Markup:
+        return Markup("; ").join(parts)
+
+    def bibliography(self, entries: list[Entry], words: Words) -> list[tuple[str, Markup]]:
+        return FullStyle().bibliography(entries, words)
+
+
+class FullStyle:
+    """A full note: "Publisher or author, ‘Title’, date, URL (accessed …)".
+
+    Dates are written by Babel in the edition's language; the quotation marks around titles are
+    a translatable pattern (Babel has no quotation data), « » in Russian for instance. The short
+    form is "Publisher or author, ‘Short title’", Chicago-style.
+    """
+
+    name = "full"
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def cite(self, cite: Cite, entry: Entry, position: Position, words: Words) -> Markup:
+        if position.form == "ibid":
+            return ibid(cite, words)
+        if position.form == "short":
+            return _tail(_head(cite) + self._short(entry, words), cite)
+        return _tail(_head(cite) + self.reference(entry, words), cite)
+
+    def join(self, parts: list[Markup], words: Words) -> Markup:
+        return Markup("; ").join(parts)
+
+    def reference(self, entry: Entry, words: Words) -> Markup:
+        """The full reference, without locator or prefix (also a bibliography entry)."""
+        parts: list[Markup] = []
+        if entry.authors:
+            parts.append(escape(_names(entry.authors, words)))
+        elif entry.publisher:
+            parts.append(escape(entry.publisher))
+        if entry.title:
+            parts.append(self._title(entry.title, words))
+        if entry.authors and entry.publisher:
+            parts.append(escape(entry.publisher))
+        if entry.issued:
+            parts.append(escape(entry.issued.format(words.locale)))
+        if entry.url:
+            parts.append(link(entry.url))
+        out = Markup(", ").join(parts)
+        if entry.accessed and entry.url:
+            # Translators: when a web source was last read, after its URL: "(accessed 29 September 2020)"
+            out += " (" + words.gettext("accessed %(date)s",
+                                        date=entry.accessed.format(words.locale)) + ")"
+        return out
+
+    def _short(self, entry: Entry, words: Words) -> Markup:
+        title = entry.short_title or _shorten(entry.title or "")
+        parts = [_short_names(entry, words) if entry.label else None,
+                 self._title(title, words) if title else None]
+        if not title and entry.url:
+            parts.append(link(entry.url))
+        return Markup(", ").join(p for p in parts if p)
+
+    @staticmethod
+    def _title(title: str, words: Words) -> Markup:
+        # Translators: a source's title in a note, in your language's quotation marks («%(title)s»)
+        return Markup(words.pgettext("title of a source", "‘%(title)s’", title=title))
+
+    def bibliography(self, entries: list[Entry], words: Words) -> list[tuple[str, Markup]]:
+        """Alphabetical by author or publisher, then title."""
+        ordered = sorted(entries, key=lambda e: ((e.label or e.title or e.url or "").casefold(),
+                                                 (e.title or "").casefold(), e.key))
+        return [(e.key, self.reference(e, words)) for e in ordered]
+
+
+def _names(names: tuple[str, ...], words: Words) -> str:
+    from babel.lists import format_list
+
+    return format_list(list(names), locale=words.locale) if len(names) > 1 else names[0]
+
+
+def _short_names(entry: Entry, words: Words) -> Markup:
+    """Family names for a short note ("Beglaryan"); an organisation keeps its whole name."""
+    if not entry.authors:
+        return escape(entry.publisher or "")
+    csl_names = entry.csl.get("author") or []
+    families = []
+    for i, name in enumerate(entry.authors):
+        csl_name = csl_names[i] if i < len(csl_names) and isinstance(csl_names[i], dict) else {}
+        families.append(str(csl_name.get("family") or name))
+    if len(families) > 3:
+        # Translators: a short note's authors when there are more than three ("Smith et al.")
+        return Markup(words.gettext("%(name)s et al.", name=families[0]))
+    return escape(_names(tuple(families), words))
+
+
+def _shorten(title: str) -> str:
+    """A short title: the part before a colon, or the first words of a long title."""
+    head = title.split(": ", 1)[0].strip()
+    words = head.split()
+    return head if len(words) <= 6 else " ".join(words[:5]) + "…"
+
+
+BUILTIN = {"url": UrlStyle, "full": FullStyle}
