@@ -109,6 +109,13 @@ def check(paths: tuple[Path, ...]) -> None:
     sys.exit(1 if result.errors else 0)
 
 
+from communique.i18n.commands import i18n, status, translate  # noqa: E402  (their own module)
+
+main.add_command(translate)
+main.add_command(status)
+main.add_command(i18n)
+
+
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--name", "organisation", default="", help="The organisation's name.")

@@ -16,6 +16,8 @@ from markupsafe import Markup
 
 from communique.document import Document, plain
 from communique.errors import Problem
+from communique.i18n import locale as i18n_locale
+from communique.i18n import ui
 from communique.notes import (Bibliography, Note, bibliography, jinja_words, number_notes,
                               place_notes)
 from communique.workspace import BUILTIN_TEMPLATES, Workspace
@@ -52,7 +54,7 @@ def environment(templates_dir: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    ui.install(env)  # gettext follows the edition being rendered (``ui.active``)
     env.filters.update(plain=plain, date=_date, number=_number, join=_join, datetime=_datetime,
                        period=_period, asset=_asset)
     env.globals.update(timeline=_timeline)
@@ -130,7 +132,17 @@ def _join(ctx, items, style: str = "standard") -> Markup:
     return Markup(format_list(escaped, style=style, locale=_locale(ctx)))
 
 
-def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False) -> Rendered:
+def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False,
+           strings: ui.Strings | None = None) -> Rendered:
+    """Render one edition with its template strings (``strings``; by default the catalogs of
+    its language, see ``communique.i18n.ui``) in force."""
+    if strings is None:
+        strings, _ = ui.load(workspace, doc.statement.lang)
+    with ui.active(strings):
+        return _render(doc, workspace, medium, fallback=fallback)
+
+
+def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False) -> Rendered:
     """Render one edition for ``medium`` ("web" or "print"), notes numbered in reading order.
 
     ``fallback`` says the edition shows some text in another language than its own (a missing
@@ -145,7 +157,8 @@ def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool =
         "statement": doc.view,
         "sources": doc.sources,
         "lang": lang,
-        "dir": Locale.parse(lang.replace("-", "_")).text_direction,
+        "dir": i18n_locale.direction(lang),
+        "hyphenate": i18n_locale.can_hyphenate(lang),  # else set ragged: no justified text
         "medium": medium,
         "settings": settings,
         "organisation": settings.organisation,

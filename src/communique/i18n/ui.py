@@ -1,0 +1,416 @@
+"""Template strings: the words templates print themselves ("Background", "Notes", "Index:").
+
+Templates mark them with ``_()``, ``ngettext`` or ``{% trans %}`` (trimmed, see ``TRIMMED``);
+Python code that writes words into notes (citation styles) uses the gettext callables it is
+given. Both are extracted into ``templates/locale/messages.pot``; each language has a
+``templates/locale/<lang>/LC_MESSAGES/messages.po``. The built-in templates carry their own
+catalogs; a workspace's ``templates/locale/`` adds to them and wins where both translate a
+string.
+
+Catalogs are compiled to ``.mo`` files in ``build/.cache/locale/`` whenever a ``.po`` is newer
+than its compiled form, so translators only ever edit ``.po`` files and nothing compiled is
+committed. A string that an edition needs and its catalog lacks is reported, never silently
+printed in English.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext as _gettext_module
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from communique.errors import Problem
+from communique.i18n import locale as loc
+from communique.workspace import BUILTIN_TEMPLATES, Workspace
+
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"  # msgids are English: English editions need no catalog
+BUILTIN_LOCALE = BUILTIN_TEMPLATES / "locale"
+PACKAGE_ROOT = BUILTIN_TEMPLATES.parent
+# ``{% trans %}`` blocks collapse their whitespace both when extracted and when rendered; if the
+# two disagreed, a multi-line block would never find its translation.
+TRIMMED = True
+JINJA_OPTIONS = {
+    "extensions": "jinja2.ext.i18n",
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+    "newstyle_gettext": "true",
+    "trimmed": "true" if TRIMMED else "false",
+    "silent": "false",
+}
+COMMENT_TAGS = ("Translators:",)
+HEADER = ("# The words templates print themselves, and those citation styles add to notes.\n"
+          "# Made by 'communique i18n extract'; translated in <lang>/LC_MESSAGES/messages.po.\n#")
+
+
+def locale_dir(workspace: Workspace, origin: str) -> Path:
+    """Where the catalogs of ``origin`` ("builtin" or "workspace") live."""
+    return BUILTIN_LOCALE if origin == "builtin" else workspace.templates_dir / "locale"
+
+
+def po_path(folder: Path, lang: str) -> Path:
+    return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_languages(folder: Path) -> list[str]:
+    """Languages with a ``.po`` catalog under ``folder``."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.parent.parent.name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def _candidates(lang: str) -> list[str]:
+    """``pt-BR`` is looked up as ``pt_BR``, then ``pt``."""
+    code = lang.replace("-", "_")
+    base = code.split("_")[0]
+    return [code] if code == base else [code, base]
+
+
+# -- compiling ------------------------------------------------------------------------------
+
+def read_catalog(po: Path, display: str, lang: str | None = None) -> tuple[Catalog | None, list[Problem]]:
+    """Read a ``.po`` file; a malformed one gives a located error and no catalog."""
+    try:
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang.replace("-", "_") if lang else None, abort_invalid=True)
+    except PoFileError as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        return None, [Problem(display, line, 1 if line else 0, f"invalid PO file: {exc}")]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, [Problem(display, 0, 0, f"cannot read catalog: {exc}")]
+    problems = []
+    for message, errors in catalog.check():
+        for error in errors:
+            problems.append(Problem(display, message.lineno or 0, 1 if message.lineno else 0,
+                                    f"translation of {_label(message.id)}: {error}"))
+    return catalog, problems
+
+
+def compile_catalog(po: Path, mo: Path, display: str, lang: str) -> list[Problem]:
+    """Compile ``po`` into ``mo`` (fuzzy entries left out); nothing is written on errors."""
+    catalog, problems = read_catalog(po, display, lang)
+    if catalog is None or any(p.is_error for p in problems):
+        return problems
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    from communique.build import write_atomic
+
+    write_atomic(mo, buffer.getvalue())
+    return problems
+
+
+def cached_mo(workspace: Workspace, origin: str, code: str) -> Path:
+    return workspace.build_dir / ".cache" / "locale" / origin / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def ensure_compiled(workspace: Workspace, origin: str, code: str,
+                    force: bool = False) -> tuple[Path | None, list[Problem]]:
+    """The compiled catalog for ``code``, compiled first when its ``.po`` is newer."""
+    po = po_path(locale_dir(workspace, origin), code)
+    mo = cached_mo(workspace, origin, code)
+    if not po.is_file():
+        return None, []
+    if force or not mo.is_file() or po.stat().st_mtime_ns > mo.stat().st_mtime_ns:
+        problems = compile_catalog(po, mo, workspace.display(po), code)
+        if any(p.is_error for p in problems):
+            return None, problems
+        return mo, problems
+    return mo, []
+
+
+@lru_cache(maxsize=32)
+def _read_compiled(path: Path, mtime_ns: int) -> tuple[dict, str | None]:
+    """Messages of a compiled catalog: {(context, msgid): str or tuple of plural forms}."""
+    with path.open("rb") as f:
+        catalog = read_mo(f)
+    messages: dict = {}
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        key_id = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+        value = tuple(message.string) if isinstance(message.string, (list, tuple)) else message.string
+        messages[(message.context, key_id)] = value
+    return messages, catalog.plural_expr
+
+
+# -- the strings of one edition -------------------------------------------------------------
+
+@dataclass
+class Strings:
+    """The template strings of one edition, with the ones it needed but lacked recorded."""
+
+    lang: str
+    messages: dict = field(default_factory=dict)
+    plural_expr: str | None = None
+    track: bool = True  # False for the templates' own language, or when no catalog exists
+    catalog: str = ""  # the .po a translator would fix, for messages
+    missing: dict = field(default_factory=dict)  # (context, msgid) -> None, in order met
+
+    def __post_init__(self) -> None:
+        expr = self.plural_expr or "(n != 1)"
+        self._plural = _gettext_module.c2py(expr)
+
+    def _lookup(self, context: str | None, msgid: str):
+        found = self.messages.get((context, msgid))
+        if found is None and self.track:
+            self.missing.setdefault((context, msgid), None)
+        return found
+
+    def gettext(self, message: str) -> str:
+        found = self._lookup(None, message)
+        return found if isinstance(found, str) else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        found = self._lookup(None, singular)
+        if isinstance(found, tuple):
+            index = self._plural(n)
+            if index < len(found) and found[index]:
+                return found[index]
+        return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str) -> str:
+        found = self._lookup(context, message)
+        return found if isinstance(found, str) else message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        found = self._lookup(context, singular)
+        if isinstance(found, tuple):
+            index = self._plural(n)
+            if index < len(found) and found[index]:
+                return found[index]
+        return singular if n == 1 else plural
+
+    def problems(self, severity: str = "warning") -> list[Problem]:
+        """One problem for each template string this edition printed untranslated."""
+        language = loc.name(self.lang)
+        return [Problem(self.catalog, 0, 0,
+                        f"template string {_label(msgid, context)} has no {language} translation, "
+                        f"so it is printed in English", severity)
+                for context, msgid in self.missing]
+
+
+def load(workspace: Workspace, lang: str, *, severity: str = "warning") -> tuple[Strings, list[Problem]]:
+    """The template strings for an edition in ``lang``: built-in catalogs, then the workspace's.
+
+    Problems: an unknown language, a malformed catalog (errors), or no catalog at all for a
+    language other than the templates' own (a warning: its words are printed in English).
+    """
+    try:
+        loc.locale(lang)
+    except loc.UnknownLanguage as exc:
+        return Strings(lang, track=False), [Problem("templates/locale", 0, 0, str(exc))]
+    problems: list[Problem] = []
+    messages: dict = {}
+    plural_expr = None
+    catalog_po = ""
+    for origin in ("builtin", "workspace"):
+        for code in _candidates(lang):
+            mo, found = ensure_compiled(workspace, origin, code)
+            problems += found
+            if mo is None:
+                continue
+            compiled, expr = _read_compiled(mo, mo.stat().st_mtime_ns)
+            messages.update(compiled)  # the workspace's catalog comes second and wins
+            plural_expr = plural_expr or expr
+            catalog_po = workspace.display(po_path(locale_dir(workspace, origin), code))
+            break
+    own_language = _candidates(lang)[-1] == SOURCE_LANGUAGE
+    if not catalog_po and not own_language:
+        problems.append(Problem(workspace.display(po_path(locale_dir(workspace, "workspace"),
+                                                          _candidates(lang)[-1])), 0, 0,
+                                f"no catalog of template strings for {loc.name(lang)} ({lang}): "
+                                f"the templates' own words are printed in English "
+                                f"(create it with 'communique i18n update --lang {lang}')",
+                                severity))
+    strings = Strings(lang, messages, plural_expr, track=bool(catalog_po) and not own_language,
+                      catalog=catalog_po)
+    return strings, problems
+
+
+def _label(msgid, context: str | None = None) -> str:
+    text = msgid[0] if isinstance(msgid, (list, tuple)) else msgid
+    text = " ".join(str(text).split())
+    shown = f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+    return f"{shown} (context '{context}')" if context else shown
+
+
+# -- installing into Jinja2 -----------------------------------------------------------------
+
+_active: contextvars.ContextVar[Strings | None] = contextvars.ContextVar("communique_strings",
+                                                                        default=None)
+
+
+def _gettext(message: str) -> str:
+    strings = _active.get()
+    return strings.gettext(message) if strings else message
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    strings = _active.get()
+    return strings.ngettext(singular, plural, n) if strings else (singular if n == 1 else plural)
+
+
+def _pgettext(context: str, message: str) -> str:
+    strings = _active.get()
+    return strings.pgettext(context, message) if strings else message
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    strings = _active.get()
+    if strings:
+        return strings.npgettext(context, singular, plural, n)
+    return singular if n == 1 else plural
+
+
+def install(env) -> None:
+    """Give a (cached, shared) Jinja2 environment gettext functions that follow ``active()``.
+
+    The environment is built once; each render says which edition's strings are in force
+    through a context variable, so renders in threads or async tasks never see each other's
+    language.
+    """
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True,  # type: ignore[attr-defined]
+                                  pgettext=_pgettext, npgettext=_npgettext)
+    env.policies["ext.i18n.trimmed"] = TRIMMED
+
+
+@contextmanager
+def active(strings: Strings | None) -> Iterator[Strings | None]:
+    """Render templates with ``strings`` in force."""
+    token = _active.set(strings)
+    try:
+        yield strings
+    finally:
+        _active.reset(token)
+
+
+def callables(strings: Strings | None) -> dict:
+    """gettext functions for Python code that writes words (citation styles)."""
+    if strings is None:
+        return {"gettext": _gettext, "ngettext": _ngettext, "pgettext": _pgettext,
+                "npgettext": _npgettext}
+    return {"gettext": strings.gettext, "ngettext": strings.ngettext,
+            "pgettext": strings.pgettext, "npgettext": strings.npgettext}
+
+
+# -- extract, update, compile (the ``communique i18n`` commands) ------------------------------
+
+def _jinja_extractor(fileobj, keywords, comment_tags, options):
+    from jinja2.ext import babel_extract
+
+    return babel_extract(fileobj, keywords, comment_tags, options)
+
+
+def extract(root: Path, *, python: bool) -> Catalog:
+    """Every template string under ``root`` (``*.j2``, and ``*.py`` when ``python``)."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("**.j2", "communique.i18n.ui:_jinja_extractor")]
+    if python:
+        method_map.append(("**.py", "python"))
+    options = {"**.j2": dict(JINJA_OPTIONS)}
+    from communique import __version__
+
+    catalog = Catalog(project="communique", version=__version__, charset="utf-8", fuzzy=False,
+                      copyright_holder="", msgid_bugs_address="", header_comment=HEADER)
+    for filename, lineno, message, comments, context in extract_from_dir(
+            root, method_map, options, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
+            directory_filter=lambda d: Path(d).name not in ("locale", "__pycache__")):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def _po_bytes(catalog: Catalog, *, template: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, sort_by_file=template, include_previous=True)
+    return buffer.getvalue()
+
+
+def _same_messages(a: Catalog, b: Catalog) -> bool:
+    def key(c: Catalog):
+        return [(m.id, m.context, m.string, sorted(m.locations), m.auto_comments, sorted(m.flags))
+                for m in c if m.id]
+    return key(a) == key(b)
+
+
+def write_template(catalog: Catalog, pot: Path, display: str) -> bool:
+    """Write the ``.pot`` unless its messages are unchanged (no date-only churn in git)."""
+    from communique.build import write_atomic
+
+    if pot.is_file():
+        old, problems = read_catalog(pot, display)
+        if old is not None and _same_messages(old, catalog):
+            return False
+    write_atomic(pot, _po_bytes(catalog, template=True))
+    return True
+
+
+@dataclass
+class Updated:
+    path: Path
+    created: bool = False
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def update(folder: Path, template: Catalog, langs: list[str], display) -> list[Updated]:
+    """Merge the template into every catalog under ``folder`` (and create ``langs`` missing).
+
+    Template strings are identified by their msgid, so Babel's own update is the right tool
+    here: a changed string keeps its old translation as fuzzy, and a removed one turns obsolete.
+    """
+    from communique.build import write_atomic
+
+    results = []
+    for lang in sorted(set(catalog_languages(folder)) | set(l.replace("-", "_") for l in langs)):
+        po = po_path(folder, lang)
+        result = Updated(po)
+        if po.is_file():
+            catalog, problems = read_catalog(po, display(po), lang)
+            result.problems = [p for p in problems if p.is_error and "invalid PO" in p.message]
+            if catalog is None:
+                results.append(result)
+                continue
+        else:
+            from communique import __version__
+
+            catalog = Catalog(locale=lang, project="communique", version=__version__,
+                              charset="utf-8", fuzzy=False, msgid_bugs_address="",
+                              last_translator="", language_team=loc.name(lang),
+                              header_comment=f"# {loc.name(lang)} template strings.\n#")
+            result.created = True
+        catalog.update(template, update_creation_date=False)
+        data = _po_bytes(catalog)
+        if not po.is_file() or po.read_bytes() != data:
+            write_atomic(po, data)
+        result.translated, result.fuzzy, result.untranslated = statistics(catalog)
+        results.append(result)
+    return results
+
+
+def statistics(catalog: Catalog) -> tuple[int, int, int]:
+    """(translated, fuzzy, untranslated), counting a plural entry translated only when every
+    form is (``pybabel compile --statistics`` counts empty plural forms as translated)."""
+    translated = fuzzy = untranslated = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            fuzzy += 1
+        elif strings and all(strings):
+            translated += 1
+        else:
+            untranslated += 1
+    return translated, fuzzy, untranslated
