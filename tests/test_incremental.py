@@ -1,0 +1,199 @@
+"""Incremental builds: an edition is rebuilt exactly when something it reads has changed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from communique.build import build
+from communique.cache import CACHE_FILE, Cache, Digests, Fingerprints, named_for, recording
+from communique.cli import main
+from communique.workspace import BUILTIN_TEMPLATES, find_workspace
+
+STATEMENT = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: {title}
+opening: The organisation calls for restraint.[@src-a]
+sources:
+  src-a:
+    url: https://example.org/a
+"""
+
+LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="{}"/></svg>'
+
+
+def _run(*args: str) -> dict:
+    result = CliRunner().invoke(main, ["build", "--json", "-j", "1", *args])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _rebuilt(summary: dict) -> list[str]:
+    return [f"{e['statement']}/{e['lang']}" for e in summary["editions"] if e["rebuilt"]]
+
+
+@pytest.fixture
+def two(workspace) -> Path:
+    return workspace({"a": STATEMENT.format(title="Statement A"),
+                      "b": STATEMENT.format(title="Statement B")})
+
+
+def test_unchanged_editions_are_not_rebuilt_and_edits_rebuild_only_their_own(two: Path):
+    assert _rebuilt(_run()) == ["a/en", "b/en"]
+    pdf_b = two / "build/b/en/b-en.pdf"
+    stamp = pdf_b.stat().st_mtime_ns
+
+    nothing = _run()
+    assert _rebuilt(nothing) == []
+    assert [e["pages"] for e in nothing["editions"]] == [1, 1]  # results are remembered
+
+    statement = two / "content/a/statement.yaml"
+    statement.write_text(statement.read_text().replace("restraint", "calm"))
+    assert _rebuilt(_run()) == ["a/en"]
+    assert "calm" in (two / "build/a/en/index.html").read_text()
+    assert pdf_b.stat().st_mtime_ns == stamp
+
+    assert _rebuilt(_run("--force")) == ["a/en", "b/en"]
+
+
+def test_shared_inputs_rebuild_every_edition(two: Path):
+    _run()
+    (two / "communique.toml").write_text('[organisation]\nname = "Another name"\n')
+    assert _rebuilt(_run()) == ["a/en", "b/en"]
+    override = two / "templates/partials/notes.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text((BUILTIN_TEMPLATES / "partials/notes.html.j2").read_text())
+    assert _rebuilt(_run()) == ["a/en", "b/en"]
+    assert _rebuilt(_run()) == []
+
+
+def test_a_file_read_outside_the_statement_is_recorded_and_watched(two: Path):
+    (two / "assets").mkdir()
+    logo = two / "assets/logo.svg"
+    logo.write_text(LOGO.format("red"))
+    (two / "communique.toml").write_text('[organisation]\nname = "Org"\nlogo = "assets/logo.svg"\n')
+    _run()
+    record = json.loads((two / "build" / CACHE_FILE).read_text())
+    assert "assets/logo.svg" in record["editions"]["a/en"]["inputs"]
+    logo.write_text(LOGO.format("blue"))  # settings unchanged: only the recorded read tells
+    assert _rebuilt(_run()) == ["a/en", "b/en"]
+
+
+def test_a_removed_output_is_rebuilt_and_a_broken_record_means_a_full_build(two: Path):
+    _run()
+    (two / "build/a/en/a-en.pdf").unlink()
+    assert _rebuilt(_run()) == ["a/en"]
+    (two / "build" / CACHE_FILE).write_text("{ not json")
+    assert _rebuilt(_run()) == ["a/en", "b/en"]
+
+
+def test_warnings_of_editions_not_rebuilt_are_reported_again(workspace):
+    workspace({"w": STATEMENT.format(title="W") + "  unused:\n    url: https://example.org/u\n"})
+    first = CliRunner().invoke(main, ["build", "-j", "1"])
+    second = CliRunner().invoke(main, ["build", "-j", "1"])
+    warning = [line for line in first.stderr.splitlines() if ": warning: " in line]
+    assert warning and "unused" in warning[0]
+    assert [line for line in second.stderr.splitlines() if ": warning: " in line] == warning
+    assert "0 edition(s) built, 1 up to date" in second.stderr
+
+
+def test_failed_editions_are_retried_every_build(two: Path):
+    (two / "content/b/statement.yaml").write_text(STATEMENT.format(title="B") + "oops: [\n")
+    first = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert first.exit_code == 1
+    second = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert second.exit_code == 1
+    assert "content/b/statement.yaml:" in second.stderr  # the error is told again, never hidden
+    assert "0 edition(s) built, 1 up to date; 1 failed: b" in second.stderr
+
+
+def test_files_named_for_another_language_belong_to_that_edition_only():
+    assert named_for(Path("i18n/ru.po"), ["ru", "hy"])
+    assert named_for(Path("locale/ru/LC_MESSAGES/messages.po"), ["ru"])
+    assert named_for(Path("locale/pt_BR/LC_MESSAGES/messages.mo"), ["pt-BR"])
+    assert not named_for(Path("i18n/ru.po"), ["hy"])
+    assert not named_for(Path("ru.css"), ["ru"])  # not a catalog: every edition may use it
+    assert not named_for(Path("statement.yaml"), ["ru"])
+
+
+def test_edition_fingerprints_ignore_other_languages_catalogs(tmp_path: Path):
+    folder = tmp_path / "content/s"
+    (folder / "i18n").mkdir(parents=True)
+    (folder / "statement.yaml").write_text("x")
+    (folder / "i18n/ru.po").write_text("ru 1")
+    (folder / "i18n/hy.po").write_text("hy 1")
+
+    def prints() -> Fingerprints:
+        return Fingerprints(tmp_path, BUILTIN_TEMPLATES, Digests())
+
+    langs = ["en", "ru", "hy"]
+    before = {lang: prints().edition(folder, lang, langs) for lang in langs}
+    (folder / "i18n/ru.po").write_text("ru 2")
+    after = {lang: prints().edition(folder, lang, langs) for lang in langs}
+    assert [lang for lang in langs if before[lang] != after[lang]] == ["ru"]
+    (folder / "statement.yaml").write_text("y")
+    again = {lang: prints().edition(folder, lang, langs) for lang in langs}
+    assert all(again[lang] != after[lang] for lang in langs)
+
+
+def test_digests_are_reused_only_while_size_and_time_agree(tmp_path: Path):
+    path = tmp_path / "f"
+    path.write_text("one")
+    first = Digests()
+    digest = first.of(path)
+    stale = {str(path): [*first.used[str(path)][:2], "made-up"]}
+    assert Digests(stale).of(path) == "made-up"  # trusted while stat agrees (as git does)
+    path.write_text("three")
+    assert Digests(stale).of(path) not in ("made-up", digest)
+    assert Digests().of(tmp_path / "missing") is None
+
+
+def test_recording_collects_files_opened_for_reading(tmp_path: Path):
+    read, written = tmp_path / "in.txt", tmp_path / "out.txt"
+    read.write_text("x")
+    with recording() as opened:
+        read.read_text()
+        written.write_text("y")
+    read.read_text()  # outside the block: not recorded
+    assert str(read) in opened and str(written) not in opened
+    prints = Fingerprints(tmp_path, BUILTIN_TEMPLATES, Digests())
+    (tmp_path / "content/s").mkdir(parents=True)
+    inside = tmp_path / "content/s/x.txt"
+    inside.write_text("z")
+    assert prints.relevant([str(read), str(inside), "/etc/hostname"], tmp_path / "content/s") \
+        == ["in.txt"]
+
+
+def test_a_build_with_nothing_to_do_imports_neither_weasyprint_nor_the_renderer(two: Path):
+    _run()
+    script = textwrap.dedent("""
+        import sys
+        from communique.build import build
+        from communique.workspace import find_workspace
+        result = build(find_workspace(), [])
+        assert not result.built and len(result.editions) == 2, result
+        print(sorted(m for m in ("weasyprint", "jinja2", "communique.render.html",
+                                 "communique.content.model") if m in sys.modules))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=two, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_record_lists_statements_and_editions(two: Path):
+    _run()
+    record = Cache.load(two / "build")
+    assert sorted(record.editions) == ["a/en", "b/en"]
+    assert record.statements["a"]["langs"] == ["en"]
+    assert record.statements["a"]["path"] == "content/a/statement.yaml"
+    result = build(find_workspace(two), [two / "content/a"], jobs=1)
+    assert [e.cached for e in result.editions] == [True]

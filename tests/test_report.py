@@ -1,0 +1,92 @@
+"""The build report, build/index.html: every edition with its image, counts and links."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from communique.cli import main
+
+STATEMENT = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: "{title}"
+opening: The organisation calls for restraint.[@src-a]
+sources:
+  src-a:
+    url: https://example.org/a
+  unused:
+    url: https://example.org/u
+"""
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.images, self.scripts = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.hrefs.append(attrs["href"])
+        elif tag == "img":
+            self.images.append(attrs["src"])
+        elif tag == "script":
+            self.scripts += 1
+
+
+def _parse(path: Path) -> tuple[str, Links]:
+    text = path.read_text(encoding="utf-8")
+    links = Links()
+    links.feed(text)
+    return text, links
+
+
+def test_the_report_lists_every_edition_with_working_links(workspace):
+    root = workspace({"a": STATEMENT.format(title="First <script>alert(1)</script>"),
+                      "b": STATEMENT.format(title="Second")})
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    report = root / "build/index.html"
+    text, links = _parse(report)
+    assert links.scripts == 0  # the title is content: escaped, never run
+    assert "First &lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert sorted(links.hrefs) == sorted(["a/en/a-en.pdf", "a/en/a-en.pdf", "a/en/index.html",
+                                          "b/en/b-en.pdf", "b/en/b-en.pdf", "b/en/index.html"])
+    for href in links.hrefs:
+        assert (report.parent / href).is_file()
+    assert text.count('class="edition"') == 2
+    assert re.search(r"<dt>pages</dt><dd>1</dd>", text)
+    assert "<dt>translation</dt><dd>source</dd>" in text
+    assert "unused" in text  # each edition's warnings are listed under it
+    assert links.images == []  # no page images made: a placeholder instead
+    assert "no page image" in text
+
+
+def test_the_report_is_remade_without_rebuilding_and_uses_page_images(workspace):
+    root = workspace({"a": STATEMENT.format(title="A")})
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    pdf = root / "build/a/en/a-en.pdf"
+    stamp = pdf.stat().st_mtime_ns
+    shutil.copy(Path(__file__).parent.parent / "src/communique/templates/css/base.css",
+                root / "build/a/en/a-en.png")  # any file standing in for the page image
+    (root / "build/index.html").unlink()
+    result = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert "0 edition(s) built, 1 up to date" in result.stderr
+    assert pdf.stat().st_mtime_ns == stamp
+    _, links = _parse(root / "build/index.html")
+    assert links.images == ["a/en/a-en.png"]
+
+
+def test_a_removed_statement_leaves_the_report(workspace):
+    root = workspace({"a": STATEMENT.format(title="A"), "b": STATEMENT.format(title="B")})
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    shutil.rmtree(root / "content/b")
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    text, links = _parse(root / "build/index.html")
+    assert text.count('class="edition"') == 1
+    assert all(h.startswith("a/") for h in links.hrefs)
