@@ -1,16 +1,48 @@
-"""Printing HTML to PDF with WeasyPrint: sandboxed resources, captured warnings, note checks."""
+"""Printing HTML to PDF with WeasyPrint: sandboxed resources, captured warnings, layout checks.
+
+Every PDF is tagged for screen readers (PDF/UA-1), or in archive mode is a PDF/A-3b that
+carries the statement's own data as attachments. The same inputs give the same bytes: fonts
+are subset by HarfBuzz (fontTools would stamp the current time into each font), no date but the
+statement's own is written, and the document identifier is a hash of the inputs.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import logging
 import mimetypes
-import re
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
 from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
+
+ACCESSIBLE = "pdf/ua-1"  # tagged, with the document title, language and structure declared
+ARCHIVAL = "pdf/a-3b"  # ISO 19005-3: long-term archiving, attachments allowed; tagged as well
+# Media types WeasyPrint records for attachments; its own table lacks these, and the system's
+# (/etc/mime.types) differs between machines.
+DATA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
+              ".po": "text/x-gettext-translation", ".bib": "application/x-bibtex"}
+NO_HARFBUZZ_SUBSET = ("libharfbuzz-subset0 is not installed: fonts are subset with fontTools, "
+                      "which makes every build's PDF different (run scripts/setup.sh)")
+
+__all__ = ["ACCESSIBLE", "ARCHIVAL", "DataFile", "EditionPdf", "LayoutIssue", "Printed",
+           "edition_pdf", "misplaced_notes", "print_pdf", "reproducible_fonts"]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A file to embed in the PDF, given as bytes so that nothing is fetched by URL."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Source"  # PDF 2.0 /AFRelationship: Source, Data, Supplement…
 
 
 @dataclass
@@ -19,6 +51,8 @@ class Printed:
     pages: int
     warnings: list[str] = field(default_factory=list)  # WeasyPrint's own, and refused loads
     misplaced: list[tuple[int, int, int]] = field(default_factory=list)  # (note, call page, note page)
+    layout: list[LayoutIssue] = field(default_factory=list)  # headings at a foot, lone lines…
+    identifier: str = ""  # the PDF's /ID, a hash of the inputs
 
 
 def _fetcher_class():
@@ -87,40 +121,133 @@ def _captured_warnings():
         logger.setLevel(previous)
 
 
-_NOTE_ID = re.compile(r"^note-(\d+)$")
-_CALL_ID = re.compile(r"^note-call-(\d+)$")
+def reproducible_fonts() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (byte-identical output) or fontTools."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None
 
 
-def misplaced_notes(document) -> list[tuple[int, int, int]]:
-    """Notes printed on another page than their call: (number, call page, note page), 1-based."""
-    call_page: dict[int, int] = {}
-    note_page: dict[int, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for anchor in page.anchors:
-            if m := _CALL_ID.match(anchor):
-                call_page.setdefault(int(m.group(1)), number)
-            elif m := _NOTE_ID.match(anchor):
-                note_page.setdefault(int(m.group(1)), number)
-    return [(n, call_page[n], note_page.get(n, 0)) for n in sorted(call_page)
-            if note_page.get(n) != call_page[n]]
+@contextmanager
+def _source_date(moment: dt.datetime):
+    """Set ``SOURCE_DATE_EPOCH`` for fontTools (which stamps fonts with the time) unless the
+    caller's environment already fixes it, as reproducible-build setups do."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _identifier(html: str, options: dict, files: list[DataFile]) -> str:
+    """A document identifier derived from everything the PDF is made of (not from the output,
+    so that it is known before writing and names "this edition of these inputs")."""
+    from weasyprint import __version__
+
+    digest = hashlib.sha256()
+    for part in (html, __version__, repr(sorted(options.items()))):
+        digest.update(part.encode("utf-8") + b"\0")
+    for file in files:
+        digest.update(file.name.encode("utf-8") + b"\0" + hashlib.sha256(file.data).digest())
+    return digest.hexdigest()[:32]
 
 
 def print_pdf(html: str, base: Path, roots: list[Path], *,
-              attachments: list[str | Path] = (), **options) -> Printed:
-    """Render ``html`` (resources relative to ``base``) to PDF bytes and check it.
+              attachments: list[str | Path | DataFile] = (), archive: bool = False,
+              date: dt.date | None = None, **options) -> Printed:
+    """Render ``html`` (resources relative to ``base``) to PDF bytes and check the layout.
 
-    Every resource goes through the sandbox fetcher, ``attachments`` included: WeasyPrint
-    would open a plain file name given there directly, so each is turned into a URL first.
+    The PDF is PDF/UA-1, or PDF/A-3b (tagged too) with ``archive``. ``date`` is the date the
+    document carries (the statement's): it dates the attachments and, for fontTools, the fonts,
+    so nothing depends on when the build ran. ``DataFile`` attachments are embedded as given;
+    paths and URLs go through the sandbox fetcher like every other resource, since WeasyPrint
+    would open a plain file name directly.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
+    from weasyprint.pdf.anchors import MIMETYPES
 
+    for suffix, media_type in DATA_TYPES.items():
+        MIMETYPES.add_type(media_type, suffix, strict=False)
+    moment = dt.datetime.combine(date or dt.date(1970, 1, 1), dt.time(), dt.timezone.utc)
     fetcher = _fetcher_class()(roots)
     base_url = base.resolve().as_uri() + "/"
-    urls = [a if isinstance(a, str) and urlsplit(a).scheme else (base / a).absolute().as_uri()
-            for a in attachments]
-    with _captured_warnings() as warnings:
+    files = [a for a in attachments if isinstance(a, DataFile)]
+    embedded = [a if isinstance(a, str) and urlsplit(a).scheme else (base / a).absolute().as_uri()
+                for a in attachments if not isinstance(a, DataFile)]
+    embedded += [Attachment(file_obj=io.BytesIO(f.data), name=f.name, description=f.description,
+                            created=moment, modified=moment, relationship=f.relationship)
+                 for f in files]
+    options = {"pdf_variant": ARCHIVAL if archive else ACCESSIBLE, "pdf_tags": True, **options}
+    identifier = options.pop("pdf_identifier", None) or _identifier(html, options, files)
+    with _captured_warnings() as warnings, _source_date(moment):
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         misplaced = misplaced_notes(document)
-        pdf = document.write_pdf(attachments=urls, **options)
+        layout = layout_issues(document)
+        pdf = document.write_pdf(attachments=embedded, pdf_identifier=identifier.encode("ascii"),
+                                 **options)
+    if not reproducible_fonts():
+        warnings[:] = [w for w in warnings if "instead of HarfBuzz-Subset" not in w]
+        warnings.insert(0, NO_HARFBUZZ_SUBSET)
     warnings += [r for r in dict.fromkeys(fetcher.refused) if not any(r in w for w in warnings)]
-    return Printed(pdf, len(document.pages), warnings, misplaced)
+    return Printed(pdf, len(document.pages), warnings, misplaced, layout, identifier)
+
+
+@dataclass
+class EditionPdf:
+    """An edition's finished PDF with its first-page picture and every problem found in it."""
+
+    printed: Printed
+    thumbnail: bytes
+    problems: list  # list[Problem], located in the statement where a note is concerned
+    verified: object  # communique.render.verify.Verified
+
+
+def edition_pdf(doc, rendered, workspace, *, archive: bool | None = None) -> EditionPdf:
+    """Print one edition (``rendered``: its print HTML and notes), check the result and draw
+    its first page.
+
+    Layout faults and WeasyPrint's warnings are warnings; a note that runs over the text and a
+    PDF that fails the structure check (:mod:`communique.render.verify`) are errors. Faults of a
+    note point at the citation in the content that made it.
+    """
+    from communique.errors import Problem
+    from communique.render.archive import source_files
+    from communique.render.thumbnail import first_page_png
+    from communique.render.verify import verify_pdf
+    from communique.workspace import BUILTIN_TEMPLATES
+
+    statement = doc.statement
+    lang, where = statement.lang, doc.located.display
+    archive = workspace.settings.pdf.archive if archive is None else archive
+    problems: list[Problem] = []
+    files: list[DataFile] = []
+    if archive:
+        files, skipped = source_files(doc.located.path, workspace.root, lang, doc.sources)
+        problems += [Problem(where, 0, 0, f"PDF ({lang}): {message}", "warning") for message in skipped]
+    printed = print_pdf(rendered.html, doc.located.path.parent, [workspace.root, BUILTIN_TEMPLATES],
+                        attachments=files, archive=archive, date=statement.date)
+    marks = {note.number: note.mark_index for note in rendered.notes}
+
+    def problem(message: str, severity: str, note: int | None = None) -> Problem:
+        message = f"PDF ({lang}): {message}"
+        if note in marks and marks[note] < len(doc.marks):
+            ref = doc.marks[marks[note]]
+            try:
+                return doc.located.problem(ref.path, message, offset=ref.mark.offset, severity=severity)
+            except (KeyError, IndexError, AttributeError, TypeError):
+                pass
+        return Problem(where, 0, 0, message, severity)
+
+    problems += [problem(message, "warning") for message in printed.warnings]
+    oversized = {issue.note for issue in printed.layout if issue.severity == "error"}
+    for number, call_page, note_page in printed.misplaced:
+        if number not in oversized:
+            problems.append(problem(f"note {number} is printed on page {note_page or '?'} but its "
+                                    f"call is on page {call_page}", "warning", number))
+    problems += [problem(issue.message, issue.severity, issue.note) for issue in printed.layout]
+    verified = verify_pdf(printed.pdf, lang=lang, pages=printed.pages, archive=archive)
+    problems += [Problem(where, 0, 0, f"PDF ({lang}) check: {message}") for message in verified.problems]
+    return EditionPdf(printed, first_page_png(printed.pdf), problems, verified)
