@@ -54,23 +54,27 @@ def source_records(doc: Document, notes) -> list[dict[str, Any]]:
 
 def incident_records(doc: Document, notes) -> list[dict[str, Any]]:
     """Each incident's facts, its text without markup, the sources and notes it cites."""
+    from communique.content.assets import parts_of
+    from communique.content.model import Incident
+
     records = []
-    for i, section in enumerate(doc.statement.sections):
-        for j, incident in enumerate(section.incidents):
-            path = ("sections", i, "incidents", j)
-            view = doc.view["sections"][i]["incidents"][j]
-            cited = [n for n in notes
-                     if any(doc.marks[m].path[:len(path)] == path for m in n.mark_indexes)]
-            records.append({
-                "id": incident.id, "section": section.id, "date": incident.date.isoformat(),
-                "end_date": incident.end_date.isoformat() if incident.end_date else None,
-                "place": plain(view["place"]), "reported_by": plain(view["reported_by"]),
-                "civilians_killed": incident.civilians.killed,
-                "civilians_wounded": incident.civilians.wounded, "verified": incident.verified,
-                "text": plain(view["text"]),
-                "sources": list(dict.fromkeys(k for n in cited for k in n.keys)),
-                "notes": [n.number for n in cited],
-            })
+    for path, incident, section in parts_of(doc.statement, Incident):  # any document type
+        view = doc.view
+        for step in path:
+            view = view[step]
+        cited = [n for n in notes
+                 if any(doc.marks[m].path[:len(path)] == path for m in n.mark_indexes)]
+        records.append({
+            "id": incident.id, "section": section.id if section else None,
+            "date": incident.date.isoformat(),
+            "end_date": incident.end_date.isoformat() if incident.end_date else None,
+            "place": plain(view["place"]), "reported_by": plain(view["reported_by"]),
+            "civilians_killed": incident.civilians.killed,
+            "civilians_wounded": incident.civilians.wounded, "verified": incident.verified,
+            "text": plain(view["text"]),
+            "sources": list(dict.fromkeys(k for n in cited for k in n.keys)),
+            "notes": [n.number for n in cited],
+        })
     return records
 
 

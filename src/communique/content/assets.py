@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -11,21 +12,31 @@ from communique.content.model import Figure
 from communique.errors import Problem
 from communique.sandbox import Refused, contained
 
+T = TypeVar("T", bound=BaseModel)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
-def figures(value: object, path: tuple = ()) -> list[tuple[tuple, Figure]]:
-    """Every figure of a document with its path in the file, in reading order."""
-    if isinstance(value, Figure):
-        return [(path, value)]
-    found: list[tuple[tuple, Figure]] = []
+def parts_of(value: object, kind: type[T], path: tuple = (),
+             parent: BaseModel | None = None) -> list[tuple[tuple, T, BaseModel | None]]:
+    """Every ``kind`` part of a document (a figure, an incident), whatever its document type:
+    its path in the file, the part, and the nearest enclosing part with an id (its section or
+    chapter), in reading order."""
+    if isinstance(value, kind):
+        return [(path, value, parent)]
+    found: list = []
     if isinstance(value, BaseModel):
+        inner = value if isinstance(getattr(value, "id", None), str) else parent
         for name in type(value).model_fields:
-            found += figures(getattr(value, name), path + (name,))
+            found += parts_of(getattr(value, name), kind, path + (name,), inner)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            found += figures(item, path + (i,))
+            found += parts_of(item, kind, path + (i,), parent)
     return found
+
+
+def figures(value: object) -> list[tuple[tuple, Figure]]:
+    """Every figure of a document with its path in the file, in reading order."""
+    return [(path, figure) for path, figure, _ in parts_of(value, Figure)]
 
 
 def figure_file(folder: Path, image: str, root: Path) -> Path:

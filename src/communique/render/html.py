@@ -96,11 +96,18 @@ def _datetime(ctx, value: dt.datetime | None) -> str:
 
 @jinja2.pass_context
 def _asset(ctx, image: str) -> str:
-    """The address of a figure's file: a file URL the PDF sandbox checks, or for the web the
-    path beside index.html where the build copies it."""
+    """The address of a figure's file: for print a file URL (which the PDF sandbox checks), for
+    the web a data: URI, so the page carries its figures and needs no file beside it."""
+    import base64
+    import mimetypes
+
+    from communique.sandbox import read_file
+
+    path = Path(ctx["statement_dir"]) / image
     if ctx["medium"] == "print":
-        return (Path(ctx["statement_dir"]) / image).resolve().as_uri()
-    return image
+        return path.resolve().as_uri()
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(read_file(path.resolve())).decode('ascii')}"
 
 
 @jinja2.pass_context
@@ -179,6 +186,10 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         context["bibliography"] = Bibliography(bibliography(doc, style, words), macros)
         raw = template.render(context)
     except jinja2.TemplateNotFound as exc:
+        if _in_template(exc):  # extended, included or imported by a template: name that line
+            where = _runtime_problem(env, exc, workspace)
+            raise TemplateError(Problem(where.path, where.line, where.column,
+                                        f"template '{exc.name}' not found")) from None
         raise TemplateError(Problem(workspace.display(workspace.templates_dir / exc.name), 0, 0,
                                     f"template '{exc.name}' not found (needed for type "
                                     f"'{statement.type}')")) from None
