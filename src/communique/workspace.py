@@ -133,6 +133,15 @@ class Documents(_Settings):
         return self.footer
 
 
+class PdfOutput(_Settings):
+    """``[pdf]``: what kind of PDF every edition is."""
+
+    archive: bool = Field(False, description="PDF/A-3b for long-term archiving, with the "
+                          "statement's data (content, translation, sources) attached; "
+                          "otherwise PDF/UA-1, tagged for assistive technology. "
+                          "`communique build --archive` turns it on for one build.")
+
+
 class Citations(_Settings):
     """``[citations]``: how every statement cites sources, unless its ``citations:`` says otherwise."""
 
@@ -152,6 +161,7 @@ class Settings(_Settings):
     fonts: Fonts = Fonts()
     documents: Documents = Documents()
     citations: Citations = Citations()
+    pdf: PdfOutput = PdfOutput()
 
 
 @dataclass
