@@ -314,7 +314,7 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *,
     With ``pdf=False`` only the web page is written (the preview server shows it first).
     """
     from communique.render.html import render
-    from communique.render.pdf import print_pdf
+    from communique.render.pdf import edition_pdf
 
     started = time.perf_counter()
     lang = doc.statement.lang
@@ -332,18 +332,17 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *,
         write_atomic(edition.html_path, web.html.encode("utf-8"))
         edition.seconds = time.perf_counter() - started
         return edition, problems
-    roots = [workspace.root, BUILTIN_TEMPLATES]
-    printed = print_pdf(printed_html.html, doc.located.path.parent, roots)
+    made = edition_pdf(doc, printed_html, workspace)  # printed, checked, first page drawn
+    printed = made.printed
     edition.pages = printed.pages
     for message in printed.warnings:
         problems.append(Problem(where, 0, 0, f"PDF ({lang}): {message}", "warning"))
-    for number, call_page, note_page in printed.misplaced:
-        problems.append(Problem(where, 0, 0, f"PDF ({lang}): note {number} is printed on page "
-                                f"{note_page or '?'} but its call is on page {call_page}", "warning"))
+    problems += made.problems  # notes away from their call, layout faults, the structure check
     out = workspace.build_dir / slug / lang
     edition.pdf_path = out / f"{slug}-{lang}.pdf"
     edition.html_path = out / "index.html"
     write_atomic(edition.pdf_path, printed.pdf)
+    write_atomic(out / f"{slug}-{lang}.png", made.thumbnail)  # the first page, for the report
     write_atomic(edition.html_path, web.html.encode("utf-8"))
     from communique.citations.export import files as data_files
 
