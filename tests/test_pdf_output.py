@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from communique.render import pdf as pdf_module
-from communique.render.archive import SOURCES_NAME, source_files, sources_json
+from communique.render.archive import SOURCES_NAME, source_files
 from communique.render.pdf import DataFile, print_pdf, reproducible_fonts
 from communique.render.thumbnail import first_page_png
 from communique.render.verify import verify_pdf
@@ -120,27 +120,15 @@ def test_source_files_are_the_statement_data_and_its_own_translation(tmp_path):
     (folder / "linked.json").symlink_to(tmp_path.parent / "nowhere.json")
     (folder / "escape.json").symlink_to("/etc/hostname")
 
-    class Source:
-        def model_dump(self, **_):
-            return {"url": "https://example.org/a"}
-
-    files, skipped = source_files(statement, tmp_path, "ru", {"a": Source()})
+    item = {"id": "a", "type": "webpage", "URL": "https://example.org/a"}
+    files, skipped = source_files(statement, tmp_path, "ru", [item])
     assert [f.name for f in files] == ["statement.yaml", "ru.po", "library.bib", SOURCES_NAME]
     assert [f.relationship for f in files] == ["Source", "Source", "Data", "Data"]
     assert files[0].data == statement.read_bytes()
-    assert json.loads(files[3].data) == [{"id": "a", "url": "https://example.org/a"}]
+    assert json.loads(files[3].data) == [item]
     assert len(skipped) == 1 and "outside the workspace (it leads to '/etc/hostname')" in skipped[0]
-    hy, _ = source_files(statement, tmp_path, "hy", {})
+    hy, _ = source_files(statement, tmp_path, "hy", [])
     assert [f.name for f in hy] == ["statement.yaml", "armenian.po", "library.bib"]
-
-
-def test_sources_are_csl_json_when_entries_can_say_it():
-    class Entry:
-        def csl_item(self):
-            return {"id": "k", "type": "webpage", "URL": "https://example.org"}
-
-    data, kind = sources_json({"k": Entry()})
-    assert kind == "CSL-JSON" and json.loads(data) == [Entry().csl_item()]
 
 
 def test_the_thumbnail_is_a_png_of_the_first_page(tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 from communique.render.pdf import DataFile
@@ -24,12 +23,12 @@ _PO_LANGUAGE = re.compile(rb'^"Language: *([^\\"]+)', re.M)
 
 
 def source_files(statement: Path, root: Path, lang: str,
-                 sources: Mapping[str, object]) -> tuple[list[DataFile], list[str]]:
+                 sources: list[dict]) -> tuple[list[DataFile], list[str]]:
     """The files to embed in the ``lang`` edition of ``statement``, and why any were left out.
 
     The statement comes first, then every data file in its folder, sorted (for reproducible
-    output), except translations into other languages; ``sources`` are added as CSL-JSON where the
-    entries can give it, else as plain JSON.
+    output), except translations into other languages; ``sources`` (CSL-JSON items: those the
+    edition cites and those the statement defines) are added as one CSL-JSON file.
     """
     folder = statement.parent
     files: list[DataFile] = []
@@ -55,23 +54,10 @@ def source_files(statement: Path, root: Path, lang: str,
         files.append(DataFile(_name(relative, files), data, _description(path, statement),
                               "Source" if path == statement or path.suffix == ".po" else "Data"))
     if sources:
-        data, kind = sources_json(sources)
-        files.append(DataFile(SOURCES_NAME, data, f"The sources the statement cites, as {kind}",
-                              "Data"))
+        text = json.dumps(sources, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        files.append(DataFile(SOURCES_NAME, text.encode("utf-8"),
+                              "The statement's sources, as CSL-JSON", "Data"))
     return files, skipped
-
-
-def sources_json(sources: Mapping[str, object]) -> tuple[bytes, str]:
-    """The cited sources as a CSL-JSON array (entries with ``csl_item()``), else plain JSON."""
-    items, csl = [], True
-    for key, source in sorted(sources.items()):
-        if hasattr(source, "csl_item"):
-            items.append(source.csl_item())
-        else:
-            csl = False
-            items.append({"id": key, **source.model_dump(mode="json", exclude_none=True)})
-    text = json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return text.encode("utf-8"), "CSL-JSON" if csl else "JSON"
 
 
 def _po_for(path: Path, data: bytes, lang: str) -> bool:

@@ -119,11 +119,17 @@ def _box_text(box, limit: int = 60) -> str:
 
 
 def _overflow(line, block, number: int, boxes) -> list[LayoutIssue]:
-    """A line whose text runs out of its block sideways (an unbreakable word or URL)."""
-    left = block.content_box_x()
-    right = left + block.width
+    """A line whose text runs out of its block sideways (an unbreakable word or URL).
+
+    The block's border box is the limit: a hanging indent (negative ``text-indent``) may use
+    the padding, and list markers, drawn outside, are not checked.
+    """
+    left = block.border_box_x()
+    right = left + block.border_width()
     for leaf in line.descendants():
         if not isinstance(leaf, (boxes.TextBox, boxes.InlineReplacedBox)) or not leaf.width:
+            continue
+        if leaf.element_tag.endswith("::marker"):
             continue
         if leaf.position_x + leaf.width > right + TOLERANCE or leaf.position_x < left - TOLERANCE:
             past = max(leaf.position_x + leaf.width - right, left - leaf.position_x)

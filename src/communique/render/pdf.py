@@ -225,7 +225,10 @@ def edition_pdf(doc, rendered, workspace, *, archive: bool | None = None) -> Edi
     problems: list[Problem] = []
     files: list[DataFile] = []
     if archive:
-        files, skipped = source_files(doc.located.path, workspace.root, lang, doc.sources)
+        from communique.citations.export import sources_csl
+
+        files, skipped = source_files(doc.located.path, workspace.root, lang,
+                                      sources_csl(doc, rendered.notes))
         problems += [Problem(where, 0, 0, f"PDF ({lang}): {message}", "warning") for message in skipped]
     printed = print_pdf(rendered.html, doc.located.path.parent, [workspace.root, BUILTIN_TEMPLATES],
                         attachments=files, archive=archive, date=statement.date)
