@@ -150,14 +150,15 @@ def languages(doc: Document, workspace: Workspace) -> list[str]:
 
 def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
           force: bool = False, options: dict | None = None, pdf: bool = True,
-          progress: Progress | None = None) -> Result:
+          progress: Progress | None = None, executor=None) -> Result:
     """Build (or with ``write=False`` only check) the statements at ``paths`` (default: all).
 
     ``jobs`` worker processes build the editions (default: one a core; 1 builds in this
     process). Editions whose inputs are unchanged since the last build are not rebuilt unless
     ``force``; their recorded results and problems are reported again. ``options`` are the
     settings of this run that change the output (they are part of every fingerprint).
-    ``pdf=False`` writes only the web pages and leaves the record alone.
+    ``pdf=False`` writes only the web pages and leaves the record alone. ``executor`` is a
+    pool of workers kept warm between builds (the preview server's).
     """
     from communique import cache, workers
 
@@ -213,7 +214,8 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
 
     # 3. Execute, in worker processes when there is more than one edition to build.
     count = 1 if not (write and pdf) else (jobs or workers.default_jobs())
-    for outcome in workers.run(run_edition, todo, count, crashed=_crashed):
+    pool = executor if write and pdf else None
+    for outcome in workers.run(run_edition, todo, count, crashed=_crashed, executor=pool):
         job = outcome.job
         result.problems.extend(outcome.problems)
         if outcome.edition is None:

@@ -51,6 +51,11 @@ def _warm() -> None:
     import communique.build  # noqa: F401
 
 
+def ready() -> int:
+    """A job that does nothing: submitted to start a pool's workers before they are needed."""
+    return os.getpid()
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` warm processes (they start on the first submitted job)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_warm)

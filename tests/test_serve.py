@@ -1,0 +1,172 @@
+"""The preview server: pages served with a reload script, rebuilt and reloaded after a save."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from communique.serve import Changes, affected, inject, relevant
+from communique.workspace import Workspace
+
+STATEMENT = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: A statement to preview
+opening: The organisation calls for restraint.[@src-a]
+sources:
+  src-a:
+    url: https://example.org/a
+"""
+
+
+def test_the_reload_script_goes_before_the_last_body_end():
+    page = b"<html><body><p>x</p></BODY ></html>"
+    out = inject(page, 7)
+    assert out.startswith(b"<html><body><p>x</p><script src=\"/__communique__/reload.js\"")
+    assert b'data-version="7"' in out and out.endswith(b"</BODY ></html>")
+    assert inject(b"<p>no body</p>", 1).endswith(b"</script>")
+
+
+def test_which_changes_rebuild_what(tmp_path: Path):
+    ws = Workspace(tmp_path)
+    for slug in "ab":
+        (tmp_path / "content" / slug).mkdir(parents=True)
+        (tmp_path / "content" / slug / "statement.yaml").write_text("x")
+    a = tmp_path / "content/a"
+    assert affected([a / "statement.yaml", a / "i18n/ru.po"], ws) == [a]
+    assert affected([a / "statement.yaml", tmp_path / "templates/base.html.j2"], ws) == []
+    assert affected([tmp_path / "content/c/statement.yaml"], ws) == []  # a new statement
+    build = tmp_path / "build"
+    assert relevant(a / "statement.yaml", build)
+    assert not relevant(build / "a/en/index.html", build)
+    assert not relevant(a / ".statement.yaml.swp", build)
+    assert not relevant(a / "statement.yaml~", build)
+
+
+def test_changes_wait_for_a_newer_version():
+    changes = Changes()
+    assert changes.after(0, timeout=0.01) == []
+    threading.Timer(0.05, changes.publish, (["a/en/index.html"], [])).start()
+    news = changes.after(0, timeout=5)
+    assert [c["paths"] for c in news] == [["a/en/index.html"]]
+    assert changes.after(1, timeout=0.01) == []
+
+
+def _get(url: str, timeout: float = 10) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+@pytest.fixture
+def server(workspace):
+    """A ``communique serve --port 0`` in a workspace of one statement: (root, base URL)."""
+    root = workspace({"demo": STATEMENT})
+    process = subprocess.Popen([sys.executable, "-m", "communique", "serve", "--port", "0",
+                                "-j", "1"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + 90
+    url = None
+    while url is None:
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, f"no 'Serving' line: {lines}"
+        found = [m for line in lines if (m := re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line))]
+        url = found[0].group(1) if found else None
+        time.sleep(0.05)
+    try:
+        yield root, url, process, lines
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # anything the server left behind
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.slow
+def test_a_saved_edit_shows_in_the_served_page(server):
+    root, url, process, lines = server
+    page_url = url + "demo/en/"
+    status, page = _get(page_url)
+    assert status == 200 and "calls for restraint" in page
+    assert '<script src="/__communique__/reload.js"' in page
+    assert "__communique__" not in (root / "build/demo/en/index.html").read_text()  # only served
+    assert _get(url + ".communique-cache.json")[0] == 404
+    status, report = _get(url)
+    assert status == 200 and 'href="demo/en/index.html"' in report
+    version = json.loads(_get(url + "__communique__/version")[1])["version"]
+
+    events: list[str] = []
+
+    def listen() -> None:
+        with urllib.request.urlopen(f"{url}__communique__/events?since={version}",
+                                    timeout=30) as stream:
+            for raw in stream:
+                events.append(raw.decode())
+                if raw.startswith(b"data: ") and b"demo/en/index.html" in raw:
+                    return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    time.sleep(0.3)
+    statement = root / "content/demo/statement.yaml"
+    saved = time.monotonic()
+    statement.write_text(statement.read_text().replace("calls for restraint",
+                                                       "calls for an immediate ceasefire"))
+    while "immediate ceasefire" not in _get(page_url)[1]:
+        assert time.monotonic() - saved < 30, f"page never changed: {lines}"
+        time.sleep(0.05)
+    print(f"served page changed {time.monotonic() - saved:.2f} s after the save")
+    listener.join(timeout=30)
+    assert any(e.startswith("event: state") for e in events)
+    assert any(e.startswith("data: ") and "demo/en/index.html" in e for e in events)
+
+    deadline = time.monotonic() + 60  # then the PDF, from a warm worker
+    pdf = root / "build/demo/en/demo-en.pdf"
+    while b"ceasefire" not in subprocess.run(["pdftotext", str(pdf), "-"],
+                                             capture_output=True).stdout:
+        assert time.monotonic() < deadline, f"PDF never rebuilt: {lines}"
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_problems_reach_the_page_and_the_server_stops_cleanly(server):
+    root, url, process, lines = server
+    statement = root / "content/demo/statement.yaml"
+    statement.write_text(statement.read_text().replace("[@src-a]", "[@nope]"))
+    deadline = time.monotonic() + 30
+    while True:
+        state = json.loads(_get(url + "__communique__/version")[1])
+        if any("unknown source" in p for p in state["problems"]):
+            break
+        assert time.monotonic() < deadline, f"no problem told: {lines}"
+        time.sleep(0.05)
+    assert any(p.startswith("content/demo/statement.yaml:") for p in state["problems"])
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
