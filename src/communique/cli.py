@@ -190,6 +190,40 @@ def schema(output: Path | None) -> None:
         write_atomic(output, schema_text().encode("utf-8"))
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def verify(paths: tuple[Path, ...]) -> None:
+    """Check built PDFs (default: all under build/): tags, language, embedded fonts, links,
+    PDF/UA or PDF/A conformance, attachments. The build checks every PDF it writes the same way.
+    """
+    from communique.render.verify import verify_pdf
+
+    workspace = _workspace()
+    pdfs: list[Path] = []
+    problems: list[Problem] = []
+    for path in list(paths) or [workspace.build_dir]:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.pdf")
+                           if not any(part.startswith(".") for part in p.relative_to(path).parts))
+            pdfs += found
+            if not found:
+                problems.append(Problem(workspace.display(path), 0, 0, "no PDF here (build first)"))
+        elif path.is_file():
+            pdfs.append(path)
+        else:
+            problems.append(Problem(workspace.display(path), 0, 0, "no such file or folder"))
+    failed = 0
+    for pdf in pdfs:
+        found = verify_pdf(pdf)
+        shown = workspace.display(pdf)
+        click.echo(f"{shown}  {found.summary()}")
+        problems += [Problem(shown, 0, 0, message) for message in found.problems]
+        failed += not found.ok
+    _report(problems)
+    click.echo(f"{len(pdfs)} PDF(s) checked, {failed} with problems", err=True)
+    sys.exit(1 if problems else 0)
+
+
 from communique.i18n.commands import i18n, status, translate  # noqa: E402  (their own module)
 
 main.add_command(translate)
