@@ -163,5 +163,5 @@ def test_failed_statement_keeps_its_earlier_output(workspace):
     assert (pdf.read_bytes(), html.read_bytes()) == before
     # nothing half-written is left: only the edition's outputs and data exports
     assert sorted(p.name for p in pdf.parent.iterdir()) == [
-        "bad-en.data.json", "bad-en.incidents.csv", "bad-en.pdf", "bad-en.sources.csv",
+        "bad-en.data.json", "bad-en.incidents.csv", "bad-en.pdf", "bad-en.png", "bad-en.sources.csv",
         "bad-en.sources.json", "index.html"]

@@ -63,8 +63,8 @@ def test_the_report_lists_every_edition_with_working_links(workspace):
     assert re.search(r"<dt>pages</dt><dd>1</dd>", text)
     assert "<dt>translation</dt><dd>source</dd>" in text
     assert "unused" in text  # each edition's warnings are listed under it
-    assert links.images == []  # no page images made: a placeholder instead
-    assert "no page image" in text
+    assert sorted(links.images) == ["a/en/a-en.png", "b/en/b-en.png"]  # made by the build
+    assert "no page image" not in text
 
 
 def test_the_report_is_remade_without_rebuilding_and_uses_page_images(workspace):

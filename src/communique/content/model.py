@@ -148,6 +148,9 @@ class StatementBase(Model):
     reference: Plain | None = Field(None, description="Index number, e.g. EUR 55/3154/2020.")
     title: Line
     subtitle: Line | None = None
+    keywords: list[Line] = Field([], description="Subjects the document is filed under, for "
+                                 "catalogues and search (PDF and web metadata), e.g. "
+                                 "[Armenia, Azerbaijan, armed conflict].")
     draft: bool = Field(False, description="A draft prints a DRAFT mark on every page; "
                         "`communique build --publish` refuses it.")
     embargo: dt.datetime | None = Field(
