@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make build` and `make test`.
-.PHONY: setup build test test-fast
+.PHONY: setup build test test-fast bench
 
 setup:
 	./scripts/setup.sh
@@ -16,3 +16,7 @@ test:
 # The fast tests only, for the edit-test loop.
 test-fast: setup
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# Build benchmarks against bare WeasyPrint; writes docs/benchmarks.md (BENCH_ARGS="--runs 9").
+bench: setup
+	.venv/bin/python benchmarks/run.py $(BENCH_ARGS)
