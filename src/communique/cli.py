@@ -139,6 +139,36 @@ main.add_command(i18n)
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+def sources(paths: tuple[Path, ...], as_json: bool) -> None:
+    """List every source of the statements (or those named) with the notes that cite it."""
+    import json
+
+    from communique.citations.listing import list_sources
+
+    workspace = _workspace()
+    listed, problems = list_sources(workspace, list(paths))
+    _report(problems)
+    if as_json:
+        click.echo(json.dumps([vars(s) for s in listed], ensure_ascii=False, indent=2))
+    for statement in [] if as_json else listed:
+        click.secho(f"{statement.path} ({statement.lang}): {len(statement.sources)} source(s), "
+                    f"{statement.notes} note(s), style {statement.style}, "
+                    f"re-citation {statement.recitation}", bold=True)
+        for source in statement.sources:
+            numbers = source["notes"]
+            cited = (f"note{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+                     if numbers else click.style("never cited", fg="yellow"))
+            click.echo(f"  {source['id']}  [{source['kind']}]  {cited}")
+            who = ", ".join(source["authors"]) or source["publisher"]
+            title = " — ".join(filter(None, (who, source["title"])))
+            for line in filter(None, (title, source["url"], f"from {source['defined_in']}")):
+                click.echo(f"      {line}")
+    sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+@main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--name", "organisation", default="", help="The organisation's name.")
 def init(folder: Path, organisation: str) -> None:

@@ -14,14 +14,13 @@ The re-citation rule decides how a source cited again is written:
 - ``same-number``: a call citing the same sources at the same places as an earlier note reuses
   that note's number; the note is printed once and lists every call that refers to it.
 
-Numbers depend only on reading order and on which sources and which numbered places (page,
-paragraph) a call cites, never on translated words, so every language edition of a statement
-has the same note numbers.
+Numbers depend only on reading order and, under same-number, on the citations as written in
+the statement's own language, never on translated words: every language edition of a
+statement has the same note numbers.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from babel import Locale
@@ -29,7 +28,7 @@ from markupsafe import Markup, escape
 
 from communique.citations.entries import Entry
 from communique.citations.styles import Position, Style, Words
-from communique.content.markup import Cite, InlineCites, NoteMark, cited_keys
+from communique.content.markup import Cite, InlineCites, NoteMark, cited_keys, parse
 from communique.document import CALL_RE, Document
 from communique.errors import Problem
 
@@ -79,10 +78,11 @@ def number_notes(rendered: str, doc: Document, words: Words | None = None,
     note_of: dict[int, int] = {}  # mark index -> note number
     marks_of: list[list[int]] = []  # note number - 1 -> mark indexes
     by_identity: dict[tuple, int] = {}
+    identities = _source_identities(doc) if citations.recitation == "same-number" else {}
     for index in calls:
         if index in note_of:
             continue
-        identity = _identity(doc.marks[index].mark) if citations.recitation == "same-number" else None
+        identity = identities.get(index)
         if identity is not None and identity in by_identity:
             note_of[index] = by_identity[identity]
             marks_of[note_of[index] - 1].append(index)
@@ -116,16 +116,39 @@ def number_notes(rendered: str, doc: Document, words: Words | None = None,
     return notes
 
 
-_DIGITS = re.compile(r"[0-9]+|\b[ivxlcdm]+\b", re.I)
-
-
 def _identity(mark: NoteMark) -> tuple | None:
-    """What makes two calls "the same note" under same-number: the sources and the numbered
-    places cited (digits of locators and suffixes), which translation does not change."""
+    """What makes two calls "the same note" under same-number: the same sources with the same
+    prefixes, locators and suffixes. A free-text note is never merged with another."""
     if not mark.cites:
-        return None  # a free-text note is never merged with another
-    return tuple((c.key, tuple(_DIGITS.findall(c.locator)), tuple(_DIGITS.findall(c.suffix)))
-                 for c in mark.cites)
+        return None
+    return tuple((c.key, " ".join(c.prefix.split()), " ".join(c.locator.split()),
+                  " ".join(c.suffix.split())) for c in mark.cites)
+
+
+def _source_identities(doc: Document) -> dict[int, tuple | None]:
+    """Each mark's identity, read from the statement's own language.
+
+    A translated edition is built from translated fields, whose locators and quotations read
+    differently, but ``doc.located`` still holds the text as written. Deciding from it which
+    calls share a note gives every edition the same numbers. (Translations keep each field's
+    notes and their sources in order: ``communique.i18n.content`` checks it.)
+    """
+    by_path: dict[tuple, list[int]] = {}
+    for index, ref in enumerate(doc.marks):
+        by_path.setdefault(ref.path, []).append(index)
+    out: dict[int, tuple | None] = {}
+    for path, indexes in by_path.items():
+        written = doc.located.get(path)
+        originals: list[NoteMark] = []
+        if isinstance(written, str):
+            rich, _ = parse(written, block=True)  # the marks are the same for inline fields
+            originals = [part for part in rich if isinstance(part, NoteMark)]
+        same = len(originals) == len(indexes) and all(
+            [c.key for c in o.cites] == [c.key for c in doc.marks[i].mark.cites]
+            for o, i in zip(originals, indexes))
+        for k, index in enumerate(indexes):
+            out[index] = _identity(originals[k] if same else doc.marks[index].mark)
+    return out
 
 
 class _Writer:
@@ -146,7 +169,9 @@ class _Writer:
         for part in mark.text:
             out += self._cites(part.cites, number, None) if isinstance(part, InlineCites) else Markup(part)
         self.previous = None  # a free-text note breaks an ibid chain
-        return out
+        # A line break of the YAML source is a space in HTML, but WeasyPrint 70 breaks the line
+        # there inside a footnote: write it as the space it is.
+        return Markup(str(out).replace("\r\n", " ").replace("\n", " "))
 
     def _cites(self, cites: tuple[Cite, ...], number: int, single: Cite | None) -> Markup:
         parts = []
@@ -165,7 +190,7 @@ class _Writer:
         previous = self.previous
         if (self.rule == "ibid" and single is cite and previous is not None
                 and previous.key == cite.key and (cite.locator or not previous.locator)):
-            return Position("ibid", first)
+            return Position("ibid", first, same_place=cite.locator == previous.locator)
         return Position("short", first)
 
 

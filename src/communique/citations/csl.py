@@ -204,17 +204,29 @@ class CslStyle:
         """Whether the style printed the title twice for this source (see ``_with_author``)."""
         from citeproc import Citation, CitationItem
 
-        citation = Citation([CitationItem(ref_key)])
-        self._bibliography().register(citation)
-        try:
-            with pywarnings.catch_warnings():
-                pywarnings.simplefilter("ignore")
-                text = str(self.style.render_citation(citation, [], lambda item: None) or "")
-        except Exception:  # noqa: BLE001 -- the real rendering reports it
+        probes = {" ".join(re.findall(r"\w+", title)[:3]).casefold()
+                  for title in (entry.title, entry.short_title) if title}
+        probes.discard("")
+        if not probes:
             return False
-        words = (entry.title or "").split()
-        probe = " ".join(words[:4]).casefold()
-        return bool(probe) and _PRIVATE.sub("", text).casefold().count(probe) > 1
+        for subsequent in (False, True):  # the first and the short form
+            citation = Citation([CitationItem(ref_key)])
+            self._bibliography().register(citation)
+            history: list = []
+            if subsequent:
+                previous, other = CitationItem(ref_key), CitationItem("\ue0ff")
+                Citation([previous, other])
+                history = [previous, other]
+            try:
+                with pywarnings.catch_warnings():
+                    pywarnings.simplefilter("ignore")
+                    text = str(self.style.render_citation(citation, history, lambda item: None) or "")
+            except Exception:  # noqa: BLE001 -- the real rendering reports it
+                return False
+            words = " ".join(re.findall(r"\w+", _PRIVATE.sub(" ", text))).casefold()
+            if any(words.count(probe) > 1 for probe in probes):
+                return True
+        return False
 
     def _bibliography(self):
         from citeproc import CitationStylesBibliography
@@ -232,7 +244,7 @@ class CslStyle:
         from communique.citations.styles import ibid
 
         if position.form == "ibid":
-            return ibid(cite, words)
+            return ibid(cite, position, words)
         try:
             out = self._render(cite, entry, position)
         except Exception as exc:  # citeproc-py raises on some items; never lose the note
@@ -299,9 +311,9 @@ class CslStyle:
         out = escape(self.affixes["delimiter"] or "; ").join(parts)
         prefix, suffix = self.affixes["prefix"], self.affixes["suffix"]
         plain = out.striptags().rstrip()
-        if suffix and plain.endswith(suffix[:1]) and suffix[:1] in ".,;:!?":
-            suffix = suffix[1:]
-        if suffix and suffix.startswith(".") and plain[-1:] in "?!":
+        bare = plain.rstrip("\"'”’»)")  # a quotation may end the note with its own full stop
+        if suffix and suffix[:1] in ".,;:!?" and (plain.endswith(suffix[:1])
+                                                   or bare[-1:] in ".?!"):
             suffix = suffix[1:]
         return escape(prefix) + out + escape(suffix)
 
@@ -323,19 +335,23 @@ class CslStyle:
         by_ref = {self._keys[e.key]: e for e in entries}
         for ref_key in by_ref:
             bib.register(Citation([CitationItem(ref_key)]))
+        out = []
         try:
             with pywarnings.catch_warnings():
                 pywarnings.simplefilter("ignore")
                 bib.sort()
-                rendered = bib.bibliography()
+                # One item at a time: a style may leave a kind out of its list (Chicago cites
+                # social media posts in notes only), and each row must stay with its source.
+                rows = [(by_ref[item.key], self.style.render_bibliography([item]))
+                        for item in bib.items]
         except Exception as exc:
             self.warnings.append(f"style '{self.name}' could not write the list of sources "
                                  f"({type(exc).__name__}: {exc}): it uses the 'full' style")
             return self._fallback.bibliography(entries, words)
-        out = []
-        for ref_key, text in zip(bib.keys, rendered):
-            entry = by_ref[ref_key]
-            html = _to_html("".join(str(part) for part in text) if isinstance(text, list) else str(text))
+        for entry, rendered in rows:
+            if not rendered:
+                continue
+            html = _to_html(str(rendered[0]))
             if entry.url and str(escape(entry.url)) in html:
                 html = html.replace(str(escape(entry.url)), str(link(entry.url)), 1)
             out.append((entry.key, Markup(html)))

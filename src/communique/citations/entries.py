@@ -171,6 +171,8 @@ def from_source(key: str, source: Source, origin: Origin) -> Entry:
         csl["genre"] = genre
     if source.title:
         csl["title"] = source.title
+        if ": " in source.title:  # what reference managers fill in as "Short Title"
+            csl["title-short"] = source.title.split(": ", 1)[0]
     if source.author:
         csl["author"] = [{"literal": source.author}]
     if source.publisher and source.kind == "social-media-post" and not source.author:
@@ -188,7 +190,7 @@ def from_source(key: str, source: Source, origin: Origin) -> Entry:
         csl["URL"] = source.url
     return Entry(key, source.kind, source.title, source.url,
                  (source.author,) if source.author else (), source.publisher, issued, accessed,
-                 None, csl, origin)
+                 csl.get("title-short"), csl, origin)
 
 
 class EntryError(ValueError):

@@ -51,6 +51,7 @@ class Position:
 
     form: str = "full"  # "full", "short" or "ibid"
     first_note: int | None = None  # the note that cited the source in full
+    same_place: bool = False  # ibid: the same locator as the note before, so none is repeated
 
 
 class Style(Protocol):
@@ -84,19 +85,20 @@ def link(url: str) -> Markup:
     return Markup('<a class="url" href="{}">{}</a>').format(url, Markup(shown))
 
 
-def ibid(cite: Cite, words: Words) -> Markup:
-    """"Ibid., p. 4": the same source as the note just before, written the same in every style."""
+def ibid(cite: Cite, position: Position, words: Words) -> Markup:
+    """"Ibid., p. 4": the same source as the note just before, written the same in every style
+    ("Ibid." alone when the place cited is the same too)."""
     if cite.prefix:
         # Translators: "ibid." after a prefix the author wrote, as in "See ibid."
         out = inline(cite.prefix) + " " + words.pgettext("after a prefix", "ibid.")
     else:
         out = Markup(words.gettext("Ibid."))
-    return _tail(out, cite)
+    return _tail(out, cite, locator=not position.same_place)
 
 
-def _tail(out: Markup, cite: Cite) -> Markup:
+def _tail(out: Markup, cite: Cite, locator: bool = True) -> Markup:
     """Locator, then the quotation (after a space) or another suffix (after a comma)."""
-    if cite.locator:
+    if cite.locator and locator:
         out += ", " + escape(cite.locator)
     if cite.quote:
         out += " " + inline(cite.quote)
@@ -122,7 +124,7 @@ class UrlStyle:
 
     def cite(self, cite: Cite, entry: Entry, position: Position, words: Words) -> Markup:
         if position.form == "ibid":
-            return ibid(cite, words)
+            return ibid(cite, position, words)
         if position.form == "short" and position.first_note:
             if cite.prefix:
                 # Translators: a reference back to an earlier note, after a prefix ("See as well: note 3")
@@ -156,7 +158,7 @@ class FullStyle:
 
     def cite(self, cite: Cite, entry: Entry, position: Position, words: Words) -> Markup:
         if position.form == "ibid":
-            return ibid(cite, words)
+            return ibid(cite, position, words)
         if position.form == "short":
             return _tail(_head(cite) + self._short(entry, words), cite)
         return _tail(_head(cite) + self.reference(entry, words), cite)
@@ -173,7 +175,7 @@ class FullStyle:
             parts.append(escape(entry.publisher))
         if entry.title:
             parts.append(self._title(entry.title, words))
-        if entry.authors and entry.publisher:
+        if entry.authors and entry.publisher and entry.publisher not in entry.authors:
             parts.append(escape(entry.publisher))
         if entry.issued:
             parts.append(escape(entry.issued.format(words.locale)))
