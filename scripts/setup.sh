@@ -29,3 +29,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import communique, weasyprint" && touch "$stamp"
 fi
+
+# Byte-identical PDFs need HarfBuzz's font subsetter: without it WeasyPrint falls back to
+# fontTools, which stamps the time into every font (the build then warns on each edition).
+if ! .venv/bin/python -c "from communique.render.pdf import reproducible_fonts as ok; raise SystemExit(not ok())"; then
+  echo "warning: libharfbuzz-subset0 cannot be loaded: PDFs will differ from build to build" >&2
+fi
