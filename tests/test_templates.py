@@ -390,3 +390,44 @@ def test_embargo_without_time_zone_is_refused(workspace):
     assert result.exit_code == 1
     (_, line, col, _, msg), = problems(result)
     assert (line, col) == (9, 10) and "time zone" in msg
+
+
+# -- drafts from translations ---------------------------------------------------------------
+
+def test_fallback_edition_is_marked_draft():
+    """The translations' hook: an edition with text in another language is a draft."""
+    from communique.build import load
+    from communique.render.html import render
+    from communique.workspace import Workspace
+
+    example = ROOT / "content" / "urgent-action-example" / "statement.yaml"
+    doc, _ = load(example, Workspace(ROOT))
+    assert 'class="draft-mark"' in render(doc, Workspace(ROOT), "web", fallback=True).html
+    assert 'class="draft-mark"' not in render(doc, Workspace(ROOT), "web").html
+
+
+# -- Arabic: right-to-left editions of each type -----------------------------------------------
+
+@pytest.mark.slow
+def test_arabic_examples_of_each_type_build_right_to_left(tmp_path, monkeypatch):
+    shutil.copy(ROOT / "communique.toml", tmp_path / "communique.toml")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "ar", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert ": warning:" not in result.stderr, result.stderr  # a missing glyph would warn
+    for slug in ("public-statement-ar", "urgent-action-ar", "report-ar"):
+        html = (tmp_path / "build" / slug / "ar" / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="ar" dir="rtl"' in html
+    urgent = (tmp_path / "build" / "urgent-action-ar" / "ar" / "index.html").read_text(encoding="utf-8")
+    assert "11 نوفمبر 2020" in urgent  # the deadline in Arabic
+    report = pdf_text(tmp_path / "build" / "report-ar" / "ar" / "report-ar-ar.pdf")
+    contents = report[1]
+    for heading in ("النطاق والمنهجية", "التوصيات"):
+        found = re.search(re.escape(heading) + r"\s*\.{3,}\s*(\d+)|(\d+)\s*\.{3,}\s*" + re.escape(heading),
+                          contents)
+        page = int(found[1] or found[2])
+        assert heading in report[page - 1] and heading not in report[page - 2], (heading, page)
+    svg = (tmp_path / "build" / "report-ar" / "ar" / "index.html").read_text(encoding="utf-8")
+    svg = svg[svg.index('class="chart timeline"'):]
+    assert "27 سبتمبر" in svg  # axis dates in Arabic

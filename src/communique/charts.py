@@ -69,7 +69,8 @@ def timeline_svg(items: Sequence[TimelineItem], labels: TimelineLabels, *, lang:
     civilians reported killed and wounded in two columns, and a date axis.
 
     In right-to-left editions the whole chart is mirrored: labels on the right, time running
-    leftwards, as readers of the language expect.
+    leftwards, as readers of the language expect. The mirroring is done here, with coordinates
+    and anchors: an SVG ``direction`` attribute would make WeasyPrint reorder the text itself.
     """
     locale = Locale.parse(lang.replace("-", "_"))
     rows = sorted(items, key=lambda i: (i.start, i.end))
@@ -106,8 +107,7 @@ def timeline_svg(items: Sequence[TimelineItem], labels: TimelineLabels, *, lang:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" id="{escape(chart_id)}" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
         f'aria-labelledby="{escape(chart_id)}-title{" " + escape(chart_id) + "-desc" if desc else ""}" '
-        f'font-family={quoteattr(style.font_family)} font-size="11" fill="{escape(style.ink)}" '
-        f'direction="{"rtl" if rtl else "ltr"}">',
+        f'font-family={quoteattr(style.font_family)} font-size="11" fill="{escape(style.ink)}">',
         f'<title id="{escape(chart_id)}-title">{escape(labels.title)}</title>',
     ]
     if desc:
