@@ -248,10 +248,11 @@ def _kind(csl_type: str, csl: dict[str, Any]) -> str:
     genre = _text(csl, "genre") or ""
     if _PRESS.search(genre):
         return "press-release"
+    if _UN_SYMBOL.match(_text(csl, "number") or ""):  # A/HRC/RES/32/13 names a UN document
+        return "un-document"
     if kind in ("report", "official-document", "legal-document", "other"):
         bodies = " ".join(filter(None, (_text(csl, "publisher"), _text(csl, "authority"))))
-        number = _text(csl, "number") or ""
-        if (bodies and _UN.search(bodies)) or _UN_SYMBOL.match(number):
+        if bodies and _UN.search(bodies):
             return "un-document"
     return kind
 

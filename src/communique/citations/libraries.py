@@ -202,16 +202,6 @@ def _read_bibtex(text: str, result: LibraryFile, level: str) -> None:
     finally:
         logger.disabled = disabled
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    for block in library.failed_blocks:
-        line = block.start_line + 1
-        error = getattr(block.error, "abort_reason", None) or str(block.error)
-        if "Duplicate entry key" in error:
-            key = getattr(block, "key", None) or error.split("'")[1]
-            first = result.entries.get(key)
-            error = f"duplicate id '{key}'" + (f" (first used at line {first.origin.line})" if first else "")
-        else:
-            error = "cannot read BibTeX entry: " + " ".join(error.split())
-        result.problems.append(Problem(result.display, line, 1, error))
     for entry in library.entries:
         start = line_starts[min(entry.start_line, len(line_starts) - 1)]
         next_block = text.find("\n@", start + 1)
@@ -223,6 +213,16 @@ def _read_bibtex(text: str, result: LibraryFile, level: str) -> None:
                                            f"source '{entry.key}': {exc}"))
             continue
         _add(result, entry.key, item, text, start, end, level, _bibtex_field)
+    for block in library.failed_blocks:  # after the entries, so a duplicate names the first
+        line = block.start_line + 1
+        error = getattr(block.error, "abort_reason", None) or str(block.error)
+        if "Duplicate entry key" in error:
+            key = getattr(block, "key", None) or error.split("'")[1]
+            first = result.entries.get(key)
+            error = f"duplicate id '{key}'" + (f" (first used at line {first.origin.line})" if first else "")
+        else:
+            error = "cannot read BibTeX entry: " + " ".join(error.split())
+        result.problems.append(Problem(result.display, line, 1, error))
 
 
 # CSL field -> the BibTeX fields it is read from, to point at the right line
@@ -242,8 +242,10 @@ def _bibtex_to_csl(entry) -> dict[str, Any]:
     kind = entry.entry_type.lower()
     url = _plain(fields.get("url"))
     if not url and isinstance(fields.get("howpublished"), str):
+        # \url{…} (the LaTeX decoder may already have unwrapped it)
         m = _URL_COMMAND.search(fields["howpublished"])
-        url = m.group(1).strip() if m else None
+        shown = m.group(1).strip() if m else _plain(fields["howpublished"]) or ""
+        url = shown if re.match(r"https?://\S+$", shown) else None
     csl_type = BIBTEX_TYPES.get(kind)
     if csl_type is None:
         csl_type = "webpage" if kind == "misc" and url else "document"
