@@ -571,7 +571,7 @@ def document(doc: Document, translation: Translation,
                 fixed = True
             if not fixed:
                 raise
-    edition, problems = build_document(statement, doc.located)
+    edition, problems = build_document(statement, doc.located, doc.citations)  # same style, same sources
     wrapper = (doc.statement.lang, loc.direction(doc.statement.lang))
     for state in translation.fallbacks:
         _wrap(edition.view, state.unit, *wrapper)
