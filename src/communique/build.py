@@ -144,8 +144,11 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
 
 
 def languages(doc: Document, workspace: Workspace) -> list[str]:
-    """The languages a statement is built in, its own first."""
-    return [doc.statement.lang]
+    """The languages a statement is built in: its own first, then those of the workspace's
+    ``languages`` setting and of its PO files (``communique.i18n.editions``)."""
+    from communique.i18n.editions import languages as edition_languages
+
+    return edition_languages(doc, workspace)
 
 
 def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
@@ -252,10 +255,17 @@ def run_edition(job: Job) -> Outcome:
     edition = None
     with recording() as opened:
         doc, problems = load(job.path, job.workspace)
+        strict, fallback = bool(dict(job.options).get("strict")), False
+        if doc is not None:  # another language: the same statement with its translation applied
+            from communique.i18n.editions import prepare
+
+            prepared = prepare(doc, job.workspace, job.lang, strict=strict)
+            doc, fallback = prepared.doc, prepared.fallback
+            problems += prepared.problems
         if doc is not None:
             try:
                 edition, more = build_edition(doc, job.slug, job.workspace, write=job.write,
-                                              pdf=job.pdf)
+                                              pdf=job.pdf, fallback=fallback, strict=strict)
                 problems += more
             except TemplateError as exc:
                 problems.append(exc.problem)
@@ -309,21 +319,33 @@ def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
                    f"({type(exc).__name__}: {detail}); its previous output is left as it was")
 
 
-def build_edition(doc: Document, slug: str, workspace: Workspace, *,
-                  write: bool, pdf: bool = True) -> tuple[Edition, list[Problem]]:
+def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool,
+                  pdf: bool = True, fallback: bool = False,
+                  strict: bool = False) -> tuple[Edition | None, list[Problem]]:
     """Render the web and print HTML, print the PDF, check it, and write both outputs.
 
     With ``pdf=False`` only the web page is written (the preview server shows it first).
+    ``fallback`` says some of the text is printed in the source language (a missing
+    translation); with ``strict`` a template string without translation is an error. An
+    edition with errors (a missing glyph in the PDF among them) is not written: None.
     """
+    from communique.i18n import ui
+    from communique.i18n.editions import pdf_problem
     from communique.render.html import render
     from communique.render.pdf import edition_pdf
 
     started = time.perf_counter()
     lang = doc.statement.lang
     edition = Edition(slug, lang)
-    web = render(doc, workspace, "web")
-    printed_html = render(doc, workspace, "print")
-    problems = list(web.problems)
+    severity = "error" if strict else "warning"
+    strings, problems = ui.load(workspace, lang, severity=severity)  # the templates' own words
+    if any(p.is_error for p in problems):
+        return None, problems
+    web = render(doc, workspace, "web", fallback=fallback, strings=strings)
+    printed_html = render(doc, workspace, "print", fallback=fallback, strings=strings)
+    problems += web.problems + strings.problems(severity)
+    if any(p.is_error for p in problems):
+        return None, problems
     edition.notes = len(web.notes)
     where = doc.located.display
     if not write:
@@ -338,8 +360,10 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *,
     printed = made.printed
     edition.pages = printed.pages
     for message in printed.warnings:
-        problems.append(Problem(where, 0, 0, f"PDF ({lang}): {message}", "warning"))
+        problems.append(pdf_problem(where, lang, message))  # a missing glyph is an error
     problems += made.problems  # notes away from their call, layout faults, the structure check
+    if any(p.is_error for p in problems):
+        return None, problems  # the previous output stays as it was
     out = workspace.build_dir / slug / lang
     edition.pdf_path = out / f"{slug}-{lang}.pdf"
     edition.html_path = out / "index.html"

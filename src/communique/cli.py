@@ -51,8 +51,11 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a machine-readable summary on stdout (problems still go to stderr).")
+@click.option("--strict", is_flag=True,
+              help="For publication: a translation that falls back to the source text, or a "
+                   "template string without translation, is an error and its edition is not written.")
 def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
-          as_json: bool) -> None:
+          as_json: bool, strict: bool) -> None:
     """Build every statement under content/ (or those named) into build/.
 
     Only editions whose content, translation, templates or settings changed are rebuilt.
@@ -61,14 +64,15 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
 
     workspace = _workspace()
     if quiet or as_json:
-        result = run(workspace, list(paths), jobs=jobs, force=force)
+        result = run(workspace, list(paths), jobs=jobs, force=force, options=_options(strict))
     else:
         from rich.console import Console
 
         from communique.progress import Bar
 
         with Bar(Console(stderr=True)) as bar:
-            result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar)
+            result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar,
+                         options=_options(strict))
     _report(result.problems)
     if as_json:
         from communique.progress import as_json as summary
@@ -80,6 +84,11 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
 
         click.echo(summary_line(result, "built"), err=True)
     sys.exit(1 if result.errors else 0)
+
+
+def _options(strict: bool) -> dict | None:
+    """Build options that change the output (they are part of every edition's fingerprint)."""
+    return {"strict": True} if strict else None
 
 
 def _editions(result, workspace) -> None:
@@ -120,12 +129,15 @@ def serve(port: int, jobs: int | None, open_browser: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True,
+              help="For publication: a translation that falls back to the source text, or a "
+                   "template string without translation, is an error as in 'build --strict'.")
+def check(paths: tuple[Path, ...], strict: bool) -> None:
     """Validate statements and templates without writing anything."""
     from communique.build import build as run
 
     workspace = _workspace()
-    result = run(workspace, list(paths), write=False)
+    result = run(workspace, list(paths), write=False, options=_options(strict))
     _report(result.problems)
     _summary(result, "checked")
     sys.exit(1 if result.errors else 0)

@@ -153,9 +153,23 @@ class Citations(_Settings):
                                  "by every statement, relative to the workspace.")
 
 
+def _language(value: str) -> str:
+    from communique.i18n.locale import known
+
+    if not known(value):
+        raise ValueError(f"unknown language code '{value}' (e.g. en, ru, hy, az, ar)")
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
 class Settings(_Settings):
     """What an organisation sets once for all its statements (``communique.toml``)."""
 
+    # Languages every statement is published in besides its own (``languages = ["ru", "ar"]``,
+    # at the top of the file): each gets an edition, and ``communique translate`` starts its PO file.
+    languages: list[Language] = []
     organisation: Organisation = Organisation()
     colours: Colours = Colours()
     fonts: Fonts = Fonts()

@@ -134,7 +134,7 @@ class UrlStyle:
                 # Translators: a reference back to the note where a source was first cited in full
                 out = Markup(words.gettext("See note %(number)s", number=position.first_note))
             return _tail(out, cite)
-        return _tail(_head(cite) + (link(entry.url) if entry.url else escape(entry.title)), cite)
+        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title)), cite)
 
     def join(self, parts: list[Markup], words: Words) -> Markup:
         return Markup("; ").join(parts)
@@ -170,13 +170,13 @@ class FullStyle:
         """The full reference, without locator or prefix (also a bibliography entry)."""
         parts: list[Markup] = []
         if entry.authors:
-            parts.append(escape(_names(entry.authors, words)))
+            parts.append(isolate(_names(entry.authors, words)))
         elif entry.publisher:
-            parts.append(escape(entry.publisher))
+            parts.append(isolate(entry.publisher))
         if entry.title:
             parts.append(self._title(entry.title, words))
         if entry.authors and entry.publisher and entry.publisher not in entry.authors:
-            parts.append(escape(entry.publisher))
+            parts.append(isolate(entry.publisher))
         if entry.issued:
             parts.append(escape(entry.issued.format(words.locale)))
         if entry.url:
@@ -199,13 +199,21 @@ class FullStyle:
     @staticmethod
     def _title(title: str, words: Words) -> Markup:
         # Translators: a source's title in a note, in your language's quotation marks («%(title)s»)
-        return Markup(words.pgettext("title of a source", "‘%(title)s’", title=title))
+        return Markup(words.pgettext("title of a source", "‘%(title)s’", title=isolate(title)))
 
     def bibliography(self, entries: list[Entry], words: Words) -> list[tuple[str, Markup]]:
         """Alphabetical by author or publisher, then title."""
         ordered = sorted(entries, key=lambda e: ((e.label or e.title or e.url or "").casefold(),
                                                  (e.title or "").casefold(), e.key))
         return [(e.key, self.reference(e, words)) for e in ordered]
+
+
+def isolate(text: str) -> Markup:
+    """Bibliographic text keeps its own direction inside a note of any edition (a Latin title
+    in an Arabic note): see ``communique.i18n.locale.isolate``."""
+    from communique.i18n.locale import isolate as bidi_isolate
+
+    return bidi_isolate(text)
 
 
 def _names(names: tuple[str, ...], words: Words) -> str:
@@ -217,7 +225,7 @@ def _names(names: tuple[str, ...], words: Words) -> str:
 def _short_names(entry: Entry, words: Words) -> Markup:
     """Family names for a short note ("Beglaryan"); an organisation keeps its whole name."""
     if not entry.authors:
-        return escape(entry.publisher or "")
+        return isolate(entry.publisher or "")
     csl_names = entry.csl.get("author") or []
     families = []
     for i, name in enumerate(entry.authors):
@@ -226,7 +234,7 @@ def _short_names(entry: Entry, words: Words) -> Markup:
     if len(families) > 3:
         # Translators: a short note's authors when there are more than three ("Smith et al.")
         return Markup(words.gettext("%(name)s et al.", name=families[0]))
-    return escape(_names(tuple(families), words))
+    return isolate(_names(tuple(families), words))
 
 
 def _shorten(title: str) -> str:

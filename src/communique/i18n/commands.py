@@ -27,6 +27,9 @@ def _statements(workspace, paths):
     """Load the statements at ``paths`` (default: all); report those that cannot be read."""
     from communique.build import load, statement_paths
 
+    # a statement may be named by its slug as well as by its folder
+    paths = [workspace.content_dir / p if not p.exists() and (workspace.content_dir / p).is_dir()
+             else p for p in paths]
     files, problems = statement_paths(workspace, list(paths))
     docs = []
     for path in files:

@@ -10,12 +10,12 @@ Translations are checked for Arabic-Indic and Persian digits so no edition mixes
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from markupsafe import Markup
 
 # Digits a translation must not use under the Western-digit policy, with what they are.
 OTHER_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
@@ -77,16 +77,30 @@ def edition_class(lang: str) -> str:
     return "hyphenate" if can_hyphenate(lang) else "no-hyphenate"
 
 
-def date_range(start: dt.date, end: dt.date | None, lang: str, fmt: str = "long") -> str:
-    """``27 September 2020`` or ``27 September 2020 – 29 September 2020`` in the language.
+def text_direction(text: str) -> str | None:
+    """The direction of a text's first strong character (the rule of HTML's ``dir="auto"``),
+    or None when it has none (digits, punctuation)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
-    Both ends are written in full: CLDR's interval formats abbreviate months in several of the
-    languages published here (``27–29 сент.``), while the rest of an edition spells them out.
+
+def isolate(text: str) -> Markup:
+    """Text from elsewhere (a source's title, a publisher, a name) kept whole in any edition.
+
+    In an Arabic note, a Latin title followed by digits ("… (A/HRC/32/L.20) «10. …») would
+    otherwise pull the digits to its side. ``<bdi>`` isolates it in browsers; WeasyPrint, which
+    has no ``dir="auto"`` and no ``unicode-bidi: isolate``, lays out an element with an explicit
+    ``dir`` as a unit of its own, so the direction is written out from the first strong letter.
     """
-    first = format_date(start, fmt, locale=locale(lang))
-    if end is None or end == start:
-        return first
-    return f"{first} – {format_date(end, fmt, locale=locale(lang))}"
+    direction = text_direction(text)
+    if direction is None:
+        return Markup.escape(text)
+    return Markup('<bdi dir="{}">{}</bdi>').format(direction, text)
 
 
 def foreign_digits(text: str) -> list[int]:
