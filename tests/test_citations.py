@@ -370,3 +370,11 @@ def test_in_text_style_is_a_warning(workspace):
     assert doc is not None
     assert any("'apa' is an in-text CSL style" in p.message and p.severity == "warning"
                for p in problems)
+
+
+def test_csl_dates_in_russian_take_the_genitive_after_a_day(workspace):
+    text = statement("chicago-notes-bibliography", "repeat").replace("lang: en", "lang: ru")
+    out, _, _ = rendered(workspace, text)
+    post = plain(str(out.notes[3].html))
+    assert "28 сентября 2020" in post  # CSL's own term is the nominative "сентябрь"
+    assert "сентябрь" not in post

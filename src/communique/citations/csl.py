@@ -172,6 +172,7 @@ class CslStyle:
             self.warnings.append(f"CSL has no locale for '{lang}': the words of style "
                                  f"'{self.name}' (months, 'accessed', 'in') are in English")
         self.style, self.affixes = _load(info.path, locale)
+        self._inflect = _month_inflection(lang)
         self._references: dict[str, object] = {}
         self._keys: dict[str, str] = {}
         self._fallback = FullStyle()
@@ -298,7 +299,7 @@ class CslStyle:
             reference.pop("first_reference_note_number", None)
         if raw is None:
             return None
-        html = _to_html(str(raw))
+        html = self._inflect(_to_html(str(raw)))
         html = html.replace(_PREFIX, str(inline(cite.prefix)))
         html = html.replace(_SUFFIX, str(inline(cite.quote or cite.suffix)))
         if entry.url:
@@ -351,7 +352,7 @@ class CslStyle:
         for entry, rendered in rows:
             if not rendered:
                 continue
-            html = _to_html(str(rendered[0]))
+            html = self._inflect(_to_html(str(rendered[0])))
             if entry.url and str(escape(entry.url)) in html:
                 html = html.replace(str(escape(entry.url)), str(link(entry.url)), 1)
             out.append((entry.key, Markup(html)))
@@ -377,6 +378,38 @@ def _with_author(item: dict) -> dict:
         if out.get(field_name) == name:
             del out[field_name]
     return out
+
+
+def _month_inflection(lang: str):
+    """A function putting a month next to a day number in the form the language uses there.
+
+    CSL locales have one word a month, CLDR's stand-alone form ("сентябрь"); with a day,
+    Russian, Ukrainian, Polish and Armenian use the genitive, CLDR's format form ("27 сентября
+    2020 г."). citeproc-py cannot tell the two apart; Babel has both.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        months = Locale.parse(lang.replace("-", "_")).months
+    except (UnknownLocaleError, ValueError):
+        return lambda html: html
+    pairs = {}
+    for number, alone in months["stand-alone"]["wide"].items():
+        inflected = months["format"]["wide"][number]
+        if alone != inflected:
+            pairs[alone] = inflected
+            pairs[alone[:1].upper() + alone[1:]] = inflected[:1].upper() + inflected[1:]
+    if not pairs:
+        return lambda html: html
+    names = "|".join(sorted(map(re.escape, pairs), key=len, reverse=True))
+    after_day = re.compile(rf"(?<![\d])(\d{{1,2}}\.?\s+)({names})(?!\w)")
+    before_day = re.compile(rf"(?<!\w)({names})(\s+\d{{1,2}})(?![\d])")
+
+    def inflect(html: str) -> str:
+        html = after_day.sub(lambda m: m.group(1) + pairs[m.group(2)], html)
+        return before_day.sub(lambda m: pairs[m.group(1)] + m.group(2), html)
+
+    return inflect
 
 
 def _to_html(text: str) -> str:
