@@ -49,6 +49,24 @@ def test_the_identifier_is_a_hash_of_the_inputs(tmp_path):
     assert render(tmp_path, archive=True).identifier != printed.identifier
 
 
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+       '<rect width="40" height="20" fill="{}"/></svg>')
+
+
+def test_the_identifier_follows_loaded_files_not_folders(tmp_path):
+    """Templates give images as absolute file URLs: the folder must not change the PDF, the
+    image's content must change the identifier."""
+    printed = []
+    for folder, colour in ((tmp_path / "a", "red"), (tmp_path / "b" / "c", "red"),
+                           (tmp_path / "d", "blue")):
+        folder.mkdir(parents=True)
+        (folder / "x.svg").write_text(SVG.format(colour))
+        html = HTML.replace("</p>", f'</p><img src="{folder.as_uri()}/x.svg" alt="box">')
+        printed.append(print_pdf(html, folder, [folder], date=DATE))
+    assert printed[0].pdf == printed[1].pdf
+    assert printed[2].identifier != printed[0].identifier
+
+
 def test_no_build_time_in_the_pdf(tmp_path):
     raw = render(tmp_path).pdf
     reader = PdfReader(io.BytesIO(raw))

@@ -142,17 +142,45 @@ def _source_date(moment: dt.datetime):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def _identifier(html: str, options: dict, files: list[DataFile]) -> str:
-    """A document identifier derived from everything the PDF is made of (not from the output,
-    so that it is known before writing and names "this edition of these inputs")."""
+def _identifier(html: str, options: dict, files: list[DataFile], loaded: dict[str, str],
+                places: dict[str, Path]) -> str:
+    """A document identifier derived from everything the PDF is made of: the HTML, every file
+    it loaded, the attachments and the options. Folder names are replaced by their role
+    (``places``), so the same workspace gives the same identifier wherever it lives."""
     from weasyprint import __version__
 
+    def placeless(text: str) -> str:
+        for name, folder in sorted(places.items(), key=lambda item: -len(str(item[1]))):
+            text = text.replace(folder.as_uri(), name + ":").replace(str(folder), name + ":")
+        return text
+
     digest = hashlib.sha256()
-    for part in (html, __version__, repr(sorted(options.items()))):
+    for part in (placeless(html), __version__, repr(sorted(options.items()))):
         digest.update(part.encode("utf-8") + b"\0")
+    for url, content in sorted(loaded.items()):
+        digest.update(placeless(url).encode("utf-8") + b"\0" + content.encode("ascii"))
     for file in files:
         digest.update(file.name.encode("utf-8") + b"\0" + hashlib.sha256(file.data).digest())
     return digest.hexdigest()[:32]
+
+
+def _recording(fetcher) -> dict[str, str]:
+    """Make ``fetcher`` note the SHA-256 of every resource it delivers, by URL."""
+    loaded: dict[str, str] = {}
+    fetch = fetcher.fetch
+
+    def recorded(url, headers=None):
+        response = fetch(url, headers)
+        parts = urlsplit(response.url)
+        if parts.scheme == "file":  # read again: the response's body is read once, by WeasyPrint
+            body = read_file(Path(unquote(parts.path)), MAX_RESOURCE_BYTES)
+        else:
+            body = url.encode("utf-8")  # a data: URI holds its content
+        loaded[url] = hashlib.sha256(body).hexdigest()
+        return response
+
+    fetcher.fetch = recorded
+    return loaded
 
 
 def print_pdf(html: str, base: Path, roots: list[Path], *,
@@ -181,11 +209,14 @@ def print_pdf(html: str, base: Path, roots: list[Path], *,
                             created=moment, modified=moment, relationship=f.relationship)
                  for f in files]
     options = {"pdf_variant": ARCHIVAL if archive else ACCESSIBLE, "pdf_tags": True, **options}
-    identifier = options.pop("pdf_identifier", None) or _identifier(html, options, files)
+    identifier = options.pop("pdf_identifier", None)
+    loaded = _recording(fetcher)
     with _captured_warnings() as warnings, _source_date(moment):
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         misplaced = misplaced_notes(document)
         layout = layout_issues(document)
+        places = {"base": base.resolve(), **{f"root{i}": r.resolve() for i, r in enumerate(roots)}}
+        identifier = identifier or _identifier(html, options, files, loaded, places)
         pdf = document.write_pdf(attachments=embedded, pdf_identifier=identifier.encode("ascii"),
                                  **options)
     if not reproducible_fonts():
