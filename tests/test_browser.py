@@ -161,7 +161,7 @@ def test_footnote_calls_and_backlinks_navigate_both_ways(open_page, example_page
         target = page.evaluate(f"document.getElementById('{note_id}').value")
         assert target == number, "the note's list number matches its call"
 
-        backlink = page.locator(f"#{note_id} a[role='doc-backlink']")
+        backlink = page.locator(f"#{note_id} a[role='doc-backlink']").first  # to the first call
         assert backlink.get_attribute("href") == f"#{call_id}"
         backlink.click()
         assert page.evaluate("location.hash") == f"#{call_id}"
