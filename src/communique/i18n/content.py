@@ -42,6 +42,7 @@ from communique.content.markup import InlineCites, NoteMark, parse
 from communique.document import Document, Rich, _markdown_kind, build_document
 from communique.errors import ContentError, Problem
 from communique.i18n import locale as loc
+from communique.i18n.po import syntax_problems
 
 I18N_DIR = "i18n"
 PLAIN_TRANSLATABLE = frozenset({"alt"})  # plain-text fields that are prose, not data
@@ -173,6 +174,9 @@ def read_po(path: Path, display: str) -> polib.POFile:
         raise ContentError([Problem(display, 0, 0, f"PO file is not valid UTF-8 ({exc.reason})")]) from None
     except OSError as exc:
         raise ContentError([Problem(display, 0, 0, f"cannot read PO file: {exc.strerror}")]) from None
+    problems = syntax_problems(text, display)
+    if problems:
+        raise ContentError(problems)
     try:
         po = polib.pofile(text, wrapwidth=78)
     except (OSError, ValueError) as exc:
@@ -516,12 +520,16 @@ def _citation_problem(expected: tuple, got: tuple, rich) -> tuple[int, str]:
                 if isinstance(inner, InlineCites):
                     for c in inner.cites:
                         offsets.setdefault(c.key, part.offset)
-    for key in want:
-        if want.count(key) > have.count(key):
-            return 0, f"the translation drops the citation [@{key}]"
-    for key in have:
-        if have.count(key) > want.count(key):
-            return offsets.get(key, 0), f"the translation cites [@{key}], which the source text does not"
+    dropped = [k for k in dict.fromkeys(want) if want.count(k) > have.count(k)]
+    added = [k for k in dict.fromkeys(have) if have.count(k) > want.count(k)]
+    if dropped and added:  # most likely a misspelt id
+        return offsets.get(added[0], 0), (f"the translation cites [@{added[0]}] where the source "
+                                          f"text cites [@{dropped[0]}]")
+    if dropped:
+        return 0, f"the translation drops the citation [@{dropped[0]}]"
+    if added:
+        return offsets.get(added[0], 0), (f"the translation cites [@{added[0]}], which the source "
+                                          "text does not")
     shown = " ".join(_note_text(n) for n in expected)
     if len(expected) != len(got):
         return 0, (f"the translation has {len(got)} note(s) where the source text has "

@@ -79,6 +79,14 @@ def _candidates(lang: str) -> list[str]:
 
 def read_catalog(po: Path, display: str, lang: str | None = None) -> tuple[Catalog | None, list[Problem]]:
     """Read a ``.po`` file; a malformed one gives a located error and no catalog."""
+    from communique.i18n.po import syntax_problems
+
+    try:
+        broken = syntax_problems(po.read_text(encoding="utf-8"), display)
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(display, 0, 0, f"cannot read catalog: {exc}")]
+    if broken:
+        return None, broken
     try:
         with po.open("rb") as f:
             catalog = read_po(f, locale=lang.replace("-", "_") if lang else None, abort_invalid=True)

@@ -1,0 +1,204 @@
+"""Translated editions through the build and the command line: right to left, fonts,
+hyphenation, fallbacks and --strict, the translate/status/i18n commands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from communique.build import load
+from communique.cli import main
+from communique.i18n import editions
+from communique.render.html import render
+from communique.workspace import find_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "nagorno-karabakh-2020"
+LANGS = ["en", "ar", "az", "hy", "ru"]
+
+SHORT = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: Protect civilians
+opening: The organisation calls for restraint.[@src-a]
+sources:
+  src-a:
+    url: https://example.org/a
+"""
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output, result.stderr
+
+
+def _example_doc(root: Path, lang: str):
+    ws = find_workspace(root)
+    doc, problems = load(root / "content" / SLUG / "statement.yaml", ws)
+    assert doc is not None, problems
+    prepared = editions.prepare(doc, ws, lang)
+    assert prepared.problems == [] and not prepared.fallback, prepared.problems
+    return ws, prepared.doc
+
+
+def test_example_has_a_complete_translation_in_every_language(example_workspace):
+    code, out, err = _run("status", SLUG)
+    assert code == 0, err
+    for lang in ("ar", "az", "hy", "ru"):
+        assert re.search(rf"^  {lang} +47 translated, 0 fuzzy, 0 missing$", out, re.M), out
+
+
+@pytest.mark.parametrize("lang, direction, setting", [
+    ("en", "ltr", "hyphenate"), ("ru", "ltr", "hyphenate"), ("hy", "ltr", "ragged"),
+    ("az", "ltr", "ragged"), ("ar", "rtl", "ragged")])
+def test_editions_set_language_direction_and_hyphenation(example_workspace, lang, direction, setting):
+    ws, doc = _example_doc(example_workspace, lang)
+    for medium in ("web", "print"):
+        html = render(doc, ws, medium).html
+        assert f'<html lang="{lang}" dir="{direction}" class="{setting}">' in html
+    # URLs and the document symbol keep their left-to-right order inside right-to-left text
+    assert '<span dir="ltr">EUR 55/3154/2020</span>' in html
+
+
+def test_note_numbers_are_the_same_in_every_edition(example_workspace):
+    notes = {}
+    for lang in LANGS:
+        ws, doc = _example_doc(example_workspace, lang)
+        html = render(doc, ws, "web").html
+        notes[lang] = re.findall(r'<li id="note-(\d+)"[^>]*>.*?href="([^"]+)"', html)
+    assert len(notes["en"]) == 11
+    for lang in LANGS:
+        assert notes[lang] == notes["en"], lang
+
+
+def test_strict_check_fails_on_a_fallback(workspace):
+    root = workspace({"s": SHORT})
+    assert _run("translate", "s", "--lang", "ru")[0] == 0
+    po_path = root / "content" / "s" / "i18n" / "ru.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        if entry.msgctxt == "title":
+            entry.msgstr = "Защитите мирных жителей"
+    po.save()
+    code, _, err = _run("check")
+    assert code == 0 and "warning: 'opening' is not translated" in err
+    code, _, err = _run("check", "--strict")
+    assert code == 1 and re.search(r"content/s/i18n/ru\.po:\d+:1: error: 'opening' is not translated", err)
+
+
+def test_translate_and_status_commands(workspace):
+    root = workspace({"s": SHORT})
+    code, out, _ = _run("translate", "s", "--lang", "ru", "--lang", "ar")
+    assert code == 0
+    assert out.splitlines() == ["content/s/i18n/ru.po: created, 2 text(s) to translate",
+                                "content/s/i18n/ar.po: created, 2 text(s) to translate"]
+    po = polib.pofile(str(root / "content" / "s" / "i18n" / "ru.po"))
+    for entry in po:
+        entry.msgstr = {"title": "Защитите", "opening": "Организация призывает.[@src-a]"}[entry.msgctxt]
+    po.save()
+    path = root / "content" / "s" / "statement.yaml"
+    path.write_text(path.read_text().replace("calls for restraint", "calls for calm"))
+    code, out, _ = _run("translate", "s")
+    assert out.splitlines() == [
+        "content/s/i18n/ar.po: updated",
+        "content/s/i18n/ru.po: updated: 1 changed, marked fuzzy (opening)"]
+    code, out, _ = _run("status")
+    assert "  ru     1 translated, 1 fuzzy, 0 missing" in out
+    assert re.search(r"fuzzy +opening  content/s/i18n/ru\.po:\d+", out)
+    assert "  ar     0 translated, 0 fuzzy, 2 missing" in out
+    code, _, err = _run("translate", "s", "--lang", "xx")
+    assert code == 1 and "unknown language code 'xx'" in err
+
+
+def test_i18n_commands_on_a_workspace_catalog(workspace):
+    root = workspace({"s": SHORT})
+    code, _, err = _run("i18n", "extract")
+    assert code == 1 and "no templates folder" in err
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "public-statement.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block body %}{{ statement.opening }}'
+        '<p>{{ _("Press contact") }}</p>{% endblock %}', encoding="utf-8")
+    code, out, _ = _run("i18n", "update", "--lang", "ru")
+    assert code == 0
+    po = templates / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    assert "templates/locale/ru/LC_MESSAGES/messages.po: created; 0 translated, 0 fuzzy, 1 untranslated" in out
+    catalog = polib.pofile(str(po))
+    catalog.find("Press contact").msgstr = "Контакты для прессы"
+    catalog.save()
+    code, out, _ = _run("i18n", "compile")
+    assert code == 0 and "templates/locale/ru/LC_MESSAGES/messages.po: 1 translated" in out
+    assert (root / "build" / ".cache" / "locale" / "workspace" / "ru" / "LC_MESSAGES" / "messages.mo").is_file()
+
+
+@pytest.mark.slow
+def test_example_builds_five_editions_without_a_warning(example_workspace):
+    code, out, err = _run("build", "-j", "2", f"content/{SLUG}")
+    assert code == 0, err
+    assert "5 edition(s) built; 0 error(s), 0 warning(s)" in err, err
+    for lang in LANGS:
+        folder = example_workspace / "build" / SLUG / lang
+        assert (folder / f"{SLUG}-{lang}.pdf").stat().st_size > 10_000
+        assert (folder / "index.html").is_file()
+    ru = (example_workspace / "build" / SLUG / "ru" / "index.html").read_text(encoding="utf-8")
+    assert "29 сентября 2020\u202fг." in ru  # the genitive month
+
+
+@pytest.mark.slow
+def test_arabic_notes_sit_on_the_right_and_english_notes_on_the_left(example_workspace):
+    from weasyprint import HTML
+
+    def note_number_edges(lang: str) -> tuple[list[float], float, float]:
+        ws, doc = _example_doc(example_workspace, lang)
+        document = HTML(string=render(doc, ws, "print").html,
+                        base_url=str(example_workspace) + "/").render()
+        page = document.pages[0]._page_box
+        content_left = page.content_box_x()
+        content_right = content_left + page.width  # the width of the page's content box
+        edges = []
+        for box in _descendants(page):
+            element = getattr(box, "element", None)
+            if element is not None and element.get("class") == "note-number" and box.width:
+                edges.append((box.content_box_x(), box.content_box_x() + box.width))
+        return edges, content_left, content_right
+
+    edges, left, right = note_number_edges("ar")
+    assert edges and all(abs(end - right) < 1 for _, end in edges)
+    edges, left, right = note_number_edges("en")
+    assert edges and all(abs(start - left) < 1 for start, _ in edges)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", []) or []:  # the footnote area is a child of the page
+        yield from _descendants(child)
+
+
+@pytest.mark.slow
+def test_a_character_no_font_has_is_an_error_and_nothing_is_written(workspace):
+    root = workspace({"s": SHORT.replace("Protect civilians", "Protect civilians \u0378")})
+    code, _, err = _run("build", "-j", "1")
+    assert code == 1
+    assert "error: PDF (en): no font has a glyph for a character" in err
+    assert not (root / "build" / "s" / "en" / "s-en.pdf").exists()
+
+
+@pytest.mark.slow
+def test_strict_build_writes_no_edition_with_a_fallback(workspace):
+    root = workspace({"s": SHORT})
+    (root / "communique.toml").write_text('languages = ["ru"]\n', encoding="utf-8")
+    code, _, err = _run("build", "-j", "1", "--strict")
+    assert code == 1 and "error: no translation file for Russian (ru)" in err
+    assert (root / "build" / "s" / "en" / "s-en.pdf").is_file()
+    assert not (root / "build" / "s" / "ru").exists()
+    code, _, err = _run("build", "-j", "1")
+    assert code == 0 and "warning: no translation file for Russian (ru)" in err
+    html = (root / "build" / "s" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert '<h1><span lang="en" dir="ltr" class="untranslated">Protect civilians</span></h1>' in html
+    shutil.rmtree(root / "build")

@@ -1,0 +1,204 @@
+"""Template strings through gettext: catalogs compile, translate, pluralise and report gaps;
+locale formatting comes from Babel."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import polib
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from communique.build import build, load
+from communique.i18n import content, editions, ui
+from communique.render.html import environment, render
+from communique.workspace import find_workspace
+
+PLAIN = """\
+type: public-statement
+lang: en
+date: 2020-09-27
+title: A statement
+opening: The organisation calls for restraint.
+"""
+
+KILLED = ("%(num)s civilian killed", "%(num)s civilians killed")
+
+
+def _catalog(path: Path, lang: str, messages: dict) -> None:
+    """Write a .po catalog with ``messages`` {msgid or (singular, plural): str or tuple}."""
+    catalog = Catalog(locale=lang, fuzzy=False)
+    for msgid, string in messages.items():
+        catalog.add(msgid, string)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog)
+
+
+def test_builtin_catalogs_compile_into_the_build_cache_and_translate(workspace):
+    ws = find_workspace(workspace({}))
+    strings, problems = ui.load(ws, "ru")
+    assert problems == []
+    assert strings.gettext("Background") == "Справочная информация"
+    assert strings.gettext("Notes") == "Примечания"
+    assert ui.cached_mo(ws, "builtin", "ru").is_file()  # nothing compiled is kept in the sources
+    assert strings.missing == {}
+
+
+def test_every_builtin_catalog_translates_every_extracted_string():
+    """The committed template (.pot) is what the templates and citation styles use today, and
+    every built-in catalog translates all of it (run 'communique i18n update --builtin')."""
+    pot = ui.BUILTIN_LOCALE / "messages.pot"
+    with pot.open("rb") as f:
+        committed = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(f) if m.id}
+    fresh = {(m.context, m.id if isinstance(m.id, str) else m.id[0])
+             for m in ui.extract(ui.PACKAGE_ROOT, python=True) if m.id}
+    assert fresh - committed == set(), "template strings missing from messages.pot"
+    for lang in ui.catalog_languages(ui.BUILTIN_LOCALE):
+        po = ui.po_path(ui.BUILTIN_LOCALE, lang)
+        catalog, problems = ui.read_catalog(po, str(po), lang)
+        assert problems == []
+        translated = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog
+                      if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])}
+        assert committed - translated == set(), f"{lang}: untranslated template strings"
+
+
+@pytest.mark.parametrize("lang, counts", [
+    ("ru", {1: "1 мирный житель погиб", 2: "2 мирных жителя погибли", 5: "5 мирных жителей погибли",
+            11: "11 мирных жителей погибли", 21: "21 мирный житель погиб", 22: "22 мирных жителя погибли"}),
+    ("ar", {0: "لم يُقتل أي مدني", 1: "قُتل مدني واحد", 2: "قُتل مدنيان", 3: "قُتل 3 مدنيين",
+            11: "قُتل 11 مدنيًا", 100: "قُتل 100 مدني"}),
+])
+def test_plural_forms(workspace, lang, counts):
+    """Russian has three forms (1, 2–4, 5–20 and 11–14), Arabic six (0, 1, 2, 3–10, 11–99, 100…)."""
+    strings, _ = ui.load(find_workspace(workspace({})), lang)
+    for n, expected in counts.items():
+        assert strings.ngettext(*KILLED, n) % {"num": n} == expected
+
+
+def test_plural_forms_in_the_rendered_template(workspace):
+    root = workspace({"s": PLAIN + textwrap.dedent("""\
+        sections:
+          - id: incidents
+            incidents:
+              - {id: one, date: 2020-09-27, place: A, reported_by: B, civilians: {killed: 1, wounded: 2}, text: x}
+              - {id: few, date: 2020-09-28, place: A, reported_by: B, civilians: {killed: 3}, text: x}
+              - {id: many, date: 2020-09-29, place: A, reported_by: B, civilians: {killed: 11, wounded: 25}, text: x}
+        """)})
+    ws = find_workspace(root)
+    doc, _ = load(root / "content" / "s" / "statement.yaml", ws)
+    facts = {}
+    for lang in ("en", "ru", "ar"):
+        prepared = editions.prepare(doc, ws, lang)  # no PO file: the text stays English
+        html = render(prepared.doc, ws, "web").html
+        facts[lang] = [line.split(" · ")[-1] for line in _facts(html)]
+    assert facts["en"] == ["1 civilian killed, 2 wounded", "3 civilians killed", "11 civilians killed, 25 wounded"]
+    assert facts["ru"] == ["1 мирный житель погиб, 2 раненых", "3 мирных жителя погибли",
+                           "11 мирных жителей погибли, 25 раненых"]
+    assert facts["ar"] == ["قُتل مدني واحد, جريحان", "قُتل 3 مدنيين", "قُتل 11 مدنيًا, 25 جريحًا"]
+
+
+def _facts(html: str) -> list[str]:
+    import re
+
+    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<p class="incident-facts">(.*?)</p>', html, re.S)]
+
+
+def test_russian_date_is_in_the_genitive(workspace):
+    root = workspace({"s": PLAIN})
+    ws = find_workspace(root)
+    doc, _ = load(root / "content" / "s" / "statement.yaml", ws)
+    html = render(editions.prepare(doc, ws, "ru").doc, ws, "web").html
+    assert "27 сентября 2020\u202fг." in html
+
+
+def test_workspace_catalog_overrides_builtin_and_is_recompiled_when_newer(workspace):
+    root = workspace({})
+    ws = find_workspace(root)
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    _catalog(po, "ru", {"Background": "Предыстория"})
+    strings, problems = ui.load(ws, "ru")
+    assert problems == [] and strings.gettext("Background") == "Предыстория"
+    assert strings.gettext("Notes") == "Примечания"  # still from the built-in catalog
+    _catalog(po, "ru", {"Background": "Контекст"})
+    later = ui.cached_mo(ws, "workspace", "ru").stat().st_mtime + 10
+    os.utime(po, (later, later))
+    strings, _ = ui.load(ws, "ru")
+    assert strings.gettext("Background") == "Контекст"
+
+
+def test_missing_template_string_is_reported_and_an_error_when_strict(workspace):
+    root = workspace({"s": PLAIN})
+    (root / "communique.toml").write_text('languages = ["ru"]\n', encoding="utf-8")
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "public-statement.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block body %}<h1>{{ statement.title }}</h1>'
+        '{{ statement.opening }}<p>{{ _("Press contact") }}</p>{% endblock %}', encoding="utf-8")
+    ws = find_workspace(root)
+    doc, _ = load(root / "content" / "s" / "statement.yaml", ws)
+    content.update(doc, "ru", ws.display)
+    po = polib.pofile(str(root / "content" / "s" / "i18n" / "ru.po"))
+    for entry in po:
+        entry.msgstr = {"title": "Заявление", "opening": "Организация призывает к сдержанности."}[entry.msgctxt]
+    po.save()
+    result = build(ws, [], write=False)
+    missing = [p for p in result.problems if "Press contact" in p.message]
+    assert len(missing) == 1 and missing[0].severity == "warning"
+    assert missing[0].path.endswith("templates/locale/ru/LC_MESSAGES/messages.po")
+    assert missing[0].message == ("template string 'Press contact' has no Russian translation, "
+                                  "so it is printed in English")
+    strict = build(ws, [], write=False, options={"strict": True})
+    assert any("error: template string 'Press contact'" in str(p) for p in strict.errors)
+    assert "s/ru" in strict.failed
+
+
+def test_unknown_language_is_reported_never_silently_english(workspace):
+    ws = find_workspace(workspace({}))
+    strings, problems = ui.load(ws, "xx")
+    assert [p.message for p in problems] == ["unknown language code 'xx'"]
+    strings, problems = ui.load(ws, "fr")  # a real language without a catalog
+    assert len(problems) == 1 and "no catalog of template strings for French (fr)" in problems[0].message
+
+
+def test_malformed_catalog_is_a_located_error(workspace):
+    root = workspace({})
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Background"\nmsgstr "Предыстория\n', encoding="utf-8")
+    _, problems = ui.load(find_workspace(root), "ru")
+    assert len(problems) == 1 and problems[0].is_error
+    assert problems[0].path == "templates/locale/ru/LC_MESSAGES/messages.po" and problems[0].line == 2
+
+
+def test_bad_placeholder_in_a_translation_is_an_error(workspace):
+    root = workspace({})
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    _catalog(po, "ru", {"Back to the text of note %(number)s": "Назад к примечанию %(numero)s"})
+    _, problems = ui.load(find_workspace(root), "ru")
+    assert len(problems) == 1 and "unknown named placeholder 'numero'" in problems[0].message
+
+
+def test_extraction_and_rendering_agree_on_trimmed_blocks(workspace):
+    root = workspace({})
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "greeting.html.j2").write_text(
+        "{% trans name=name %}\n  Hello,\n     {{ name }}!\n{% endtrans %}", encoding="utf-8")
+    extracted = [m.id for m in ui.extract(templates, python=False) if m.id]
+    assert extracted == ["Hello, %(name)s!"]
+    _catalog(templates / "locale" / "ru" / "LC_MESSAGES" / "messages.po", "ru",
+             {"Hello, %(name)s!": "Здравствуйте, %(name)s!"})
+    ws = find_workspace(root)
+    strings, _ = ui.load(ws, "ru")
+    with ui.active(strings):
+        out = environment(ws.templates_dir).get_template("greeting.html.j2").render(name="Анна")
+    assert out == "Здравствуйте, Анна!"
+
+
+def test_python_sources_are_extracted_too():
+    ids = {m.id for m in ui.extract(ui.PACKAGE_ROOT, python=True) if m.id}
+    assert {"Background", "Ibid.", "accessed %(date)s"} <= ids
