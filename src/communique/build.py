@@ -174,6 +174,8 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests, options)
     incremental = write and pdf and not force
     frozen_options = tuple(sorted((options or {}).items()))
+    count = 1 if not (write and pdf) else (jobs or workers.default_jobs())
+    warming: workers.Warming | None = None  # workers started while planning goes on
 
     # 1. Plan: the languages of each statement (known from the record while its folder is unchanged).
     planned: list[tuple[Path, list[str]]] = []
@@ -184,6 +186,8 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
         if incremental and known and known.get("fingerprint") == fingerprint:
             planned.append((path, known["langs"]))
             continue
+        if warming is None and executor is None and count > 1:
+            warming = workers.Warming(count)  # something will be built: start the workers now
         doc, problems = load(path, workspace)
         if doc is None:
             result.problems.extend(problems)
@@ -216,22 +220,25 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     progress.planned(len(todo) + len(result.editions), len(todo))
 
     # 3. Execute, in worker processes when there is more than one edition to build.
-    count = 1 if not (write and pdf) else (jobs or workers.default_jobs())
-    pool = executor if write and pdf else None
-    for outcome in workers.run(run_edition, todo, count, crashed=_crashed, executor=pool):
-        job = outcome.job
-        result.problems.extend(outcome.problems)
-        if outcome.edition is None:
-            result.failed.append(job.key)
-            record.editions.pop(job.key, None)
-        else:
-            outcome.edition.problems = list(dict.fromkeys(outcome.problems))
-            result.editions.append(outcome.edition)
-            if write and pdf:
-                inputs = prints.inputs(prints.relevant(outcome.opened, job.path.parent))
-                record.editions[job.key] = {"fixed": fixed[job.key], "inputs": inputs,
-                                            "result": _edition_to_record(outcome.edition)}
-        progress.finished(outcome)
+    pool = (executor or (warming.executor if warming and todo else None)) if write and pdf else None
+    try:
+        for outcome in workers.run(run_edition, todo, count, crashed=_crashed, executor=pool):
+            job = outcome.job
+            result.problems.extend(outcome.problems)
+            if outcome.edition is None:
+                result.failed.append(job.key)
+                record.editions.pop(job.key, None)
+            else:
+                outcome.edition.problems = list(dict.fromkeys(outcome.problems))
+                result.editions.append(outcome.edition)
+                if write and pdf:
+                    inputs = prints.inputs(prints.relevant(outcome.opened, job.path.parent))
+                    record.editions[job.key] = {"fixed": fixed[job.key], "inputs": inputs,
+                                                "result": _edition_to_record(outcome.edition)}
+            progress.finished(outcome)
+    finally:
+        if warming is not None:
+            warming.shutdown(used=pool is warming.executor)
 
     # 4. Write the record and the report; the same problem from several editions is told once.
     result.problems = list(dict.fromkeys(result.problems))

@@ -170,17 +170,16 @@ class Fingerprints:
         fixed = (folder.resolve(), self.root / "templates", self.build_dir)
         kept = []
         for name in opened:
-            path = Path(name)
-            if not path.is_absolute():
-                path = Path.cwd() / path
+            if name.endswith((".py", ".pyc", ".so")):  # the modules imported while building
+                continue
             try:
-                path = path.resolve()
+                path = Path(os.path.abspath(name)).resolve()
                 relative = path.relative_to(self.root)
             except (ValueError, OSError):
                 continue
             if (not relative.parts or any(path.is_relative_to(f) for f in fixed)
                     or any(p.startswith(".") or p == "__pycache__" for p in relative.parts)
-                    or relative.suffix in (".py", ".pyc", ".so") or not path.is_file()):
+                    or not path.is_file()):
                 continue
             kept.append(relative.as_posix())
         return sorted(set(kept))

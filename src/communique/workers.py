@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -24,7 +25,10 @@ from typing import TypeVar
 Job = TypeVar("Job")
 Outcome = TypeVar("Outcome")
 
-PRELOAD = ["communique.build", "weasyprint"]
+# What every worker needs, imported once in the forkserver (a module that fails is skipped).
+PRELOAD = ["communique.build", "communique.content", "communique.document",
+           "communique.render.html", "communique.render.pdf", "communique.i18n.editions",
+           "weasyprint"]
 
 
 def default_jobs() -> int:
@@ -59,6 +63,30 @@ def ready() -> int:
 def pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` warm processes (they start on the first submitted job)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_warm)
+
+
+class Warming:
+    """A pool whose workers start in the background while the build is still planning.
+
+    Starting the forkserver (importing WeasyPrint and communique, about a second) then overlaps
+    with reading the statements in this process, instead of following it.
+    """
+
+    def __init__(self, workers: int):
+        self.executor = pool(workers)
+        threading.Thread(target=self._start, args=(workers,), daemon=True).start()
+
+    def _start(self, workers: int) -> None:
+        try:
+            for _ in range(workers):
+                self.executor.submit(ready)
+        except RuntimeError:  # shut down before it was needed
+            pass
+
+    def shutdown(self, used: bool = True) -> None:
+        """Stop the workers; an unused pool is not waited for (its forkserver may still be
+        importing, and stops by itself when this process is gone)."""
+        self.executor.shutdown(wait=used, cancel_futures=True)
 
 
 def run(function: Callable[[Job], Outcome], jobs: Iterable[Job], workers: int,

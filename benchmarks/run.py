@@ -1,0 +1,343 @@
+"""communique's build benchmark: writes the table in docs/benchmarks.md.
+
+    make bench                      # or: .venv/bin/python benchmarks/run.py [--runs 5]
+
+Every figure is the median of ``--runs`` runs of a whole process (``communique build`` or a
+bare WeasyPrint script started afresh), measured in a copy of the example workspace made in a
+temporary folder. Wall time is measured around the process; peak memory is the process's
+largest resident set (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` in a fresh meter process).
+Ratios compare figures measured in the same run, on the same machine, so they travel better
+than the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = "nagorno-karabakh-2020"
+PY = sys.executable
+CLI = [PY, "-m", "communique"]
+MIN_EDITIONS = 8
+
+# Runs a command and prints its wall time and peak memory (this meter process is fresh each
+# time, so RUSAGE_CHILDREN holds only the command and the processes it waited for).
+METER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "code": done.returncode,
+                  "stdout": done.stdout.decode(errors="replace"),
+                  "stderr": done.stderr.decode(errors="replace")[-2000:]}))
+"""
+
+# Bare WeasyPrint: the same final HTML and the same PDF options, nothing else.
+BARE = """
+import pickle, sys
+from weasyprint import HTML
+html, base_url, options = pickle.load(open(sys.argv[1], "rb"))
+HTML(string=html, base_url=base_url).write_pdf(sys.argv[2], **options)
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def measure(cmd: list[str], cwd: Path) -> Run:
+    out = subprocess.run([PY, "-c", METER, *cmd], cwd=cwd, capture_output=True, text=True,
+                         check=True)
+    data = json.loads(out.stdout)
+    if data["code"] != 0:
+        raise SystemExit(f"failed ({data['code']}): {' '.join(cmd)}\n{data['stderr']}")
+    return Run(data["seconds"], data["peak_kb"] / 1024, data["stdout"])
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs),
+               statistics.median(r.peak_mb for r in runs), runs[-1].stdout)
+
+
+def interleaved(commands: dict[str, tuple[list[str], Path]], runs: int,
+                before=None) -> dict[str, Run]:
+    """Median of ``runs`` of each command, taking turns so that drift hits all alike."""
+    got: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (cmd, cwd) in commands.items():
+            if before:
+                before(name)
+            got[name].append(measure(cmd, cwd))
+    return {name: median(r) for name, r in got.items()}
+
+
+def build(cwd: Path, *args: str) -> dict:
+    out = subprocess.run([*CLI, "build", "--json", *args], cwd=cwd, capture_output=True,
+                         text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"build failed in {cwd}:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout)
+
+
+def copy_workspace(target: Path, statements: list[str] | None = None) -> Path:
+    """A copy of the example workspace (settings, templates, the named statements)."""
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "communique.toml", target)
+    if (ROOT / "templates").is_dir():
+        shutil.copytree(ROOT / "templates", target / "templates")
+    for folder in sorted((ROOT / "content").iterdir()):
+        if (folder / "statement.yaml").is_file() and (statements is None or folder.name in statements):
+            shutil.copytree(folder, target / "content" / folder.name)
+    return target
+
+
+# -- the measurements ------------------------------------------------------------------------
+
+def one_edition(tmp: Path, runs: int) -> dict:
+    """communique building one edition against bare WeasyPrint on the same final HTML."""
+    ws = copy_workspace(tmp / "one", [EXAMPLE])
+    shutil.rmtree(ws / "content" / EXAMPLE / "i18n", ignore_errors=True)
+    settings = ws / "communique.toml"  # one edition: no extra languages
+    settings.write_text(re.sub(r"(?m)^languages\s*=.*$", "", settings.read_text()))
+    summary = build(ws, "-j", "1")
+    assert len(summary["editions"]) == 1, summary["editions"]
+
+    # The final HTML and PDF options, as communique hands them to WeasyPrint.
+    captured = subprocess.run([PY, "-c", textwrap.dedent(f"""
+        import pickle, sys
+        from communique import build as b
+        from communique.render import pdf
+        from communique.workspace import find_workspace
+        real = pdf.print_pdf
+        def spy(html, base, roots, *, attachments=(), **options):
+            pickle.dump((html, base.resolve().as_uri() + "/", options), open({str(tmp / 'final.pkl')!r}, "wb"))
+            return real(html, base, roots, attachments=attachments, **options)
+        pdf.print_pdf = spy
+        r = b.build(find_workspace(), [], jobs=1, force=True)
+        assert not r.errors, r.errors
+    """)], cwd=ws, capture_output=True, text=True)
+    if captured.returncode:
+        raise SystemExit(captured.stderr)
+    bare_script = tmp / "bare.py"
+    bare_script.write_text(BARE)
+    got = interleaved({
+        "communique": ([*CLI, "build", "--force", "-j", "1", "-q"], ws),
+        "bare": ([PY, str(bare_script), str(tmp / "final.pkl"), str(tmp / "bare.pdf")], ws),
+    }, runs)
+    pages = summary["editions"][0]["pages"]
+    return {"pages": pages, **got}
+
+
+def all_editions(tmp: Path, runs: int) -> dict:
+    """Every example edition, serially and on two workers; then no-op and one-word rebuilds."""
+    ws = copy_workspace(tmp / "all")
+    editions = build(ws, "-j", "2")["editions"]
+    copies = 0
+    while len(editions) < MIN_EDITIONS:  # copies of the example until there are enough editions
+        copies += 1
+        shutil.copytree(ws / "content" / EXAMPLE, ws / "content" / f"{EXAMPLE}-copy-{copies}")
+        editions = build(ws, "-j", "2")["editions"]
+    got = interleaved({
+        "serial": ([*CLI, "build", "--force", "-j", "1", "-q"], ws),
+        "parallel": ([*CLI, "build", "--force", "-j", "2", "-q"], ws),
+    }, runs)
+    build(ws)
+    noop = median([measure([*CLI, "build", "-q"], ws) for _ in range(runs)])
+
+    statement = ws / "content" / EXAMPLE / "statement.yaml"
+    original = statement.read_text(encoding="utf-8")
+    edits, rebuilt = [], []
+    for i in range(runs):  # one word changed, a different word each run
+        word = f"word{i}"
+        statement.write_text(re.sub(r"(?m)^(opening: [|>]?-?\n\s+\S+)", rf"\1 {word}",
+                                    original, count=1), encoding="utf-8")
+        run = measure([*CLI, "build", "--json"], ws)
+        edits.append(run)
+        rebuilt = [f"{e['statement']}/{e['lang']}" for e in json.loads(run.stdout)["editions"]
+                   if e["rebuilt"]]
+    statement.write_text(original, encoding="utf-8")
+    langs = [e["lang"] for e in editions if e["statement"] == EXAMPLE]
+    return {"editions": len(editions), "statements": len({e["statement"] for e in editions}),
+            "copies": copies, "langs": langs, **got, "noop": noop, "edit": median(edits),
+            "rebuilt": rebuilt}
+
+
+def report_statement(sections: int) -> str:
+    """A long statement: ``sections`` sections of two paragraphs with five notes between them."""
+    lines = ["type: public-statement", "lang: en", "date: 2020-09-29",
+             "title: A generated report for measuring build time",
+             "opening: |", "  This generated report repeats ordinary paragraphs with notes, so",
+             "  that its length can be chosen.[@src-0]", "sections:"]
+    sentence = ("Witnesses described the shelling of residential streets in the early morning, "
+                "and local officials reported damage to homes, a school and the water supply")
+    for s in range(sections):
+        lines += [f"  - id: part-{s}", f"    heading: Part {s + 1}", "    body: |"]
+        for p in range(2):
+            parts = [f"{sentence}.[@src-{(s * 5 + p * 3 + k) % 40}]" for k in range(2 + p)]
+            lines += ["      " + " ".join(parts), ""]
+    lines += ["sources:"]
+    for n in range(40):
+        lines += [f"  src-{n}:", f"    url: https://example.org/report/source-{n}",
+                  f"    title: Source number {n}", "    publisher: Example publisher"]
+    return "\n".join(lines) + "\n"
+
+
+def long_reports(tmp: Path, runs: int, targets=(10, 50, 100)) -> list[dict]:
+    """Reports of about 10, 50 and 100 pages with about ten notes a page."""
+    out = []
+    ws = copy_workspace(tmp / "long", [])
+    per_page = None
+    for target in targets:
+        folder = ws / "content" / "generated"
+        sections = max(1, round(target * (per_page or 2.0)))
+        for _ in range(3):  # calibrate the number of sections to the page count wanted
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "statement.yaml").write_text(report_statement(sections))
+            edition = build(ws, "-j", "1", "--force")["editions"][0]
+            per_page = sections / edition["pages"]
+            if abs(edition["pages"] - target) <= max(1, target // 20):
+                break
+            sections = max(1, round(target * per_page))
+        run = median([measure([*CLI, "build", "--force", "-j", "1", "-q"], ws)
+                      for _ in range(runs)])
+        out.append({"target": target, "pages": edition["pages"], "notes": edition["notes"],
+                    "run": run})
+    return out
+
+
+def profile(tmp: Path) -> str:
+    """Where one in-process build of one edition spends its time (cProfile, top entries)."""
+    ws = copy_workspace(tmp / "profile", [EXAMPLE])
+    shutil.rmtree(ws / "content" / EXAMPLE / "i18n", ignore_errors=True)
+    out = subprocess.run([PY, "-c", textwrap.dedent("""
+        import cProfile, io, pstats
+        profiler = cProfile.Profile()
+        profiler.enable()
+        from communique.build import build
+        from communique.workspace import find_workspace
+        build(find_workspace(), [], jobs=1, force=True)
+        profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
+        print(text.getvalue())
+    """)], cwd=ws, capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+# -- the table -------------------------------------------------------------------------------
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float) -> str:
+    c, b = one["communique"], one["bare"]
+    overhead = c.seconds / b.seconds - 1
+    speedup = many["serial"].seconds / many["parallel"].seconds
+    by_pages = {r["target"]: r for r in reports}
+    growth = by_pages[100]["run"].seconds / by_pages[50]["run"].seconds
+    peak100 = by_pages[100]["run"].peak_mb
+    touched = sorted(many["rebuilt"])
+    expected = sorted(f"{EXAMPLE}/{lang}" for lang in many["langs"])
+    cpu = os.cpu_count()
+    lines = [
+        "# Build benchmarks",
+        "",
+        "Made by `make bench` (`.venv/bin/python benchmarks/run.py --runs N`); this page is "
+        "rewritten by each run. Every time is the **median of "
+        f"{runs} runs** of a whole process started afresh, in a temporary copy of the example "
+        "workspace; peak memory is the largest resident set of the process.",
+        "",
+        f"Machine: {platform.machine()}, {cpu} core(s) available, Python "
+        f"{platform.python_version()}, {platform.system()}; load average at the end "
+        f"{os.getloadavg()[0]:.2f}. The benchmark took {took:.0f} s.",
+        "",
+        "| measurement | median time | peak memory | ratio | goal |",
+        "|---|---:|---:|---:|---|",
+        f"| bare WeasyPrint, one edition ({one['pages']} pages), same final HTML | "
+        f"{b.seconds:.2f} s | {b.peak_mb:.0f} MB | 1.00 | |",
+        f"| communique, the same edition (`build --force -j 1`) | {c.seconds:.2f} s | "
+        f"{c.peak_mb:.0f} MB | {c.seconds / b.seconds:.2f} | overhead {overhead:+.0%} "
+        f"(≤ +5 %): {verdict(overhead <= 0.05)} |",
+        f"| all {many['editions']} editions, serial (`-j 1`) | {many['serial'].seconds:.2f} s | "
+        f"{many['serial'].peak_mb:.0f} MB | 1.00 | |",
+        f"| all {many['editions']} editions, parallel (`-j 2`) | {many['parallel'].seconds:.2f} s"
+        f" | {many['parallel'].peak_mb:.0f} MB | {speedup:.2f}× faster | ≥ 1.7×: "
+        f"{verdict(speedup >= 1.7)} |",
+        f"| no-op rebuild of all {many['editions']} editions | {many['noop'].seconds:.2f} s | "
+        f"{many['noop'].peak_mb:.0f} MB | | ≤ 0.5 s: {verdict(many['noop'].seconds <= 0.5)} |",
+        f"| rebuild after a one-word edit of `{EXAMPLE}` | {many['edit'].seconds:.2f} s | "
+        f"{many['edit'].peak_mb:.0f} MB | rebuilt {len(touched)} of {many['editions']} | "
+        f"only its own editions: {verdict(touched == expected)} |",
+    ]
+    for r in reports:
+        ratio = ""
+        goal = ""
+        if r["target"] == 100:
+            ratio = f"{growth:.2f}× the 50-page time"
+            goal = (f"≤ 2.2×: {verdict(growth <= 2.2)}; < 1 GB: {verdict(peak100 < 1024)}")
+        lines.append(f"| generated report, {r['pages']} pages, {r['notes']} notes | "
+                     f"{r['run'].seconds:.2f} s | {r['run'].peak_mb:.0f} MB | {ratio} | {goal} |")
+    lines += [
+        "",
+        f"The example workspace has {many['statements'] - many['copies']} statement(s); "
+        f"{many['copies']} cop{'y' if many['copies'] == 1 else 'ies'} of `{EXAMPLE}` were added "
+        f"to reach {many['editions']} editions (at least {MIN_EDITIONS}). The one-word edit "
+        f"rebuilt: {', '.join(touched) or 'nothing'}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (median)")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where one in-process build spends its time")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="communique-bench-") as name:
+        tmp = Path(name)
+        # Measure a snapshot of the code: communique's code is part of every fingerprint, and
+        # an edit made elsewhere during the run would otherwise turn no-op builds into full ones.
+        shutil.copytree(ROOT / "src" / "communique", tmp / "code" / "communique",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [str(tmp / "code"), *filter(None, [os.environ.get("PYTHONPATH")])])
+        print("one edition against bare WeasyPrint ...", file=sys.stderr)
+        one = one_edition(tmp, args.runs)
+        print("all editions, no-op and one-word rebuilds ...", file=sys.stderr)
+        many = all_editions(tmp, args.runs)
+        print("generated reports of 10, 50 and 100 pages ...", file=sys.stderr)
+        reports = long_reports(tmp, max(3, args.runs // 2))
+        if args.profile:
+            print(profile(tmp))
+    table = markdown(one, many, reports, args.runs, time.perf_counter() - started)
+    previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+    notes = previous.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in previous else "\n"
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table + "<!-- notes -->" + notes, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
