@@ -7,6 +7,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from communique.cli import main
@@ -90,3 +91,19 @@ def test_a_removed_statement_leaves_the_report(workspace):
     text, links = _parse(root / "build/index.html")
     assert text.count('class="edition"') == 1
     assert all(h.startswith("a/") for h in links.hrefs)
+
+
+@pytest.mark.slow
+def test_translated_editions_show_how_complete_they_are(example_workspace):
+    result = CliRunner().invoke(main, ["build", "--json"])
+    assert result.exit_code == 0, result.stderr
+    editions = {e["lang"]: e for e in __import__("json").loads(result.stdout)["editions"]
+                if e["statement"] == "nagorno-karabakh-2020"}
+    assert editions["en"]["translation"] is None
+    ru = editions["ru"]["translation"]
+    assert ru["units"] > 0 and 0 <= ru["fallbacks"] <= ru["units"]
+    text = (example_workspace / "build/index.html").read_text(encoding="utf-8")
+    done = ru["units"] - ru["fallbacks"]
+    assert f"{done}/{ru['units']} ({100 * done // ru['units']} %)" in text
+    assert (example_workspace / "build/nagorno-karabakh-2020/ru/nagorno-karabakh-2020-ru.png").is_file()
+    assert 'src="nagorno-karabakh-2020/ru/nagorno-karabakh-2020-ru.png"' in text

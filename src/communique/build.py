@@ -37,6 +37,10 @@ class Edition:
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)  # this edition's, statement's included
     cached: bool = False  # up to date: its inputs had not changed, so it was not rebuilt
+    # A translated edition: its translatable units, and how many of them fell back to the
+    # source text (untranslated, fuzzy, outdated). None for the source language.
+    units: int | None = None
+    fallbacks: int | None = None
 
     @property
     def warnings(self) -> int:
@@ -259,7 +263,7 @@ def run_edition(job: Job) -> Outcome:
     from communique.render.html import TemplateError
 
     started = time.perf_counter()
-    edition = None
+    edition = translation = None
     with recording() as opened:
         doc, problems = load(job.path, job.workspace)
         strict, fallback = bool(dict(job.options).get("strict")), False
@@ -268,12 +272,16 @@ def run_edition(job: Job) -> Outcome:
 
             prepared = prepare(doc, job.workspace, job.lang, strict=strict)
             doc, fallback = prepared.doc, prepared.fallback
+            translation = prepared.translation
             problems += prepared.problems
         if doc is not None:
             try:
                 edition, more = build_edition(doc, job.slug, job.workspace, write=job.write,
                                               pdf=job.pdf, fallback=fallback, strict=strict)
                 problems += more
+                if edition is not None and translation is not None:
+                    edition.units = len(translation.states)
+                    edition.fallbacks = len(translation.fallbacks)
             except TemplateError as exc:
                 problems.append(exc.problem)
             except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others

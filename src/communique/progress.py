@@ -90,6 +90,8 @@ def as_json(result: Result, workspace: Workspace) -> str:
         "editions": [{"statement": e.slug, "lang": e.lang, "html": where(e.html_path),
                       "pdf": where(e.pdf_path), "pages": e.pages, "notes": e.notes,
                       "warnings": e.warnings, "seconds": round(e.seconds, 3),
+                      "translation": None if e.units is None else
+                      {"units": e.units, "fallbacks": e.fallbacks},
                       "rebuilt": not e.cached} for e in result.editions],
         "failed": result.failed,
         "problems": [{"path": p.path, "line": p.line, "column": p.column,
