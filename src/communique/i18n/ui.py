@@ -27,6 +27,7 @@ from typing import Iterator
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
+from markupsafe import Markup
 
 from communique.errors import Problem
 from communique.i18n import locale as loc
@@ -171,7 +172,7 @@ class Strings:
         found = self.messages.get((context, msgid))
         if found is None and self.track:
             self.missing.setdefault((context, msgid), None)
-        return found
+        return _as_text(found)
 
     def gettext(self, message: str) -> str:
         found = self._lookup(None, message)
@@ -252,6 +253,17 @@ def _label(msgid, context: str | None = None) -> str:
 
 
 # -- installing into Jinja2 -----------------------------------------------------------------
+
+def _as_text(found):
+    """A translation as text, never markup: escaped, so that a catalog cannot put a script or
+    an attribute into every edition (Jinja2 would otherwise trust it as template HTML).
+    Templates keep their markup outside ``_()``; an untranslated msgid stays as written."""
+    if isinstance(found, str):
+        return Markup.escape(found)
+    if isinstance(found, tuple):
+        return tuple(Markup.escape(form) for form in found)
+    return found
+
 
 _active: contextvars.ContextVar[Strings | None] = contextvars.ContextVar("communique_strings",
                                                                         default=None)
