@@ -170,3 +170,30 @@ def test_problems_reach_the_page_and_the_server_stops_cleanly(server):
     assert any(p.startswith("content/demo/statement.yaml:") for p in state["problems"])
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_browser_reloads_the_page_by_itself_after_a_save(server):
+    root, url, process, lines = server
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.fail("Debian's chromium is not installed: run WITH_BROWSER=1 ./scripts/setup.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda r: r.abort())  # offline
+            page.goto(url + "demo/en/")
+            assert "calls for restraint" in page.inner_text("body")
+            statement = root / "content/demo/statement.yaml"
+            statement.write_text(statement.read_text().replace("restraint", "a ceasefire"))
+            page.wait_for_function("document.body.innerText.includes('a ceasefire')",
+                                   timeout=30_000)  # no page.reload(): the script did it
+            statement.write_text(statement.read_text().replace("[@src-a]", "[@nope]"))
+            bar = page.wait_for_selector("pre[role=status]", timeout=30_000)
+            assert "unknown source" in bar.inner_text()
+        finally:
+            browser.close()
