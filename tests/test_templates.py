@@ -392,7 +392,39 @@ def test_embargo_without_time_zone_is_refused(workspace):
     assert (line, col) == (9, 10) and "time zone" in msg
 
 
-# -- drafts from translations ---------------------------------------------------------------
+# -- publishing --------------------------------------------------------------------------------
+
+def test_publish_refuses_a_draft_and_writes_nothing(workspace):
+    root = workspace({"one": GOOD.replace("title: A statement", "title: A statement\ndraft: true")})
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--publish"])
+    assert result.exit_code == 1
+    assert problems(result) == [("content/one/statement.yaml", 5, 1, "error",
+                                 "the statement is marked 'draft: true'; --publish refuses drafts")]
+    assert not (root / "build" / "one").exists()
+    # without --publish the draft builds, with its mark
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    assert (root / "build" / "one" / "en" / "one-en.pdf").is_file()
+
+
+def test_publish_refuses_warnings(workspace):
+    text = GOOD + "  src-b:\n    url: https://example.org/b\n"
+    root = workspace({"one": text})
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--publish"])
+    assert result.exit_code == 1
+    assert problems(result) == [("content/one/statement.yaml", 9, 3, "error",
+                                 "source 'src-b' is never cited (--publish refuses warnings)")]
+    assert not (root / "build" / "one").exists()
+    result = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert result.exit_code == 0 and ": warning:" in result.stderr
+
+
+def test_publish_builds_a_clean_final_statement(workspace):
+    root = workspace({"one": GOOD})
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--publish"])
+    assert result.exit_code == 0, result.stderr
+    html = (root / "build" / "one" / "en" / "index.html").read_text()
+    assert "draft-mark" not in html.split("</style>")[1]
+
 
 def test_fallback_edition_is_marked_draft():
     """The translations' hook: an edition with text in another language is a draft."""

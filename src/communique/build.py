@@ -266,7 +266,8 @@ def run_edition(job: Job) -> Outcome:
     edition = translation = None
     with recording() as opened:
         doc, problems = load(job.path, job.workspace)
-        strict, fallback = bool(dict(job.options).get("strict")), False
+        publish = bool(dict(job.options).get("publish"))  # publishing is strict, and more
+        strict, fallback = publish or bool(dict(job.options).get("strict")), False
         if doc is not None:  # another language: the same statement with its translation applied
             from communique.i18n.editions import prepare
 
@@ -274,10 +275,13 @@ def run_edition(job: Job) -> Outcome:
             doc, fallback = prepared.doc, prepared.fallback
             translation = prepared.translation
             problems += prepared.problems
+        if publish and problems:  # a warning in the content (a source never cited) stops it too
+            problems, doc = publication_problems(problems), None
         if doc is not None:
             try:
                 edition, more = build_edition(doc, job.slug, job.workspace, write=job.write,
-                                              pdf=job.pdf, fallback=fallback, strict=strict)
+                                              pdf=job.pdf, fallback=fallback, strict=strict,
+                                              publish=publish)
                 problems += more
                 if edition is not None and translation is not None:
                     edition.units = len(translation.states)
@@ -335,14 +339,15 @@ def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
 
 
 def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool,
-                  pdf: bool = True, fallback: bool = False,
-                  strict: bool = False) -> tuple[Edition | None, list[Problem]]:
+                  pdf: bool = True, fallback: bool = False, strict: bool = False,
+                  publish: bool = False) -> tuple[Edition | None, list[Problem]]:
     """Render the web and print HTML, print the PDF, check it, and write both outputs.
 
     With ``pdf=False`` only the web page is written (the preview server shows it first).
     ``fallback`` says some of the text is printed in the source language (a missing
     translation); with ``strict`` a template string without translation is an error. An
     edition with errors (a missing glyph in the PDF among them) is not written: None.
+    ``publish`` (``build --publish``) refuses a draft, and makes every warning an error.
     """
     from communique.i18n import ui
     from communique.i18n.editions import pdf_problem
@@ -352,6 +357,9 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     started = time.perf_counter()
     lang = doc.statement.lang
     edition = Edition(slug, lang)
+    if publish and doc.statement.draft:
+        return None, [doc.located.problem(("draft",), "the statement is marked 'draft: true'; "
+                                          "--publish refuses drafts", key=True)]
     severity = "error" if strict else "warning"
     strings, problems = ui.load(workspace, lang, severity=severity)  # the templates' own words
     if any(p.is_error for p in problems):
@@ -377,6 +385,8 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     for message in printed.warnings:
         problems.append(pdf_problem(where, lang, message))  # a missing glyph is an error
     problems += made.problems  # notes away from their call, layout faults, the structure check
+    if publish:
+        problems = publication_problems(problems)
     if any(p.is_error for p in problems):
         return None, problems  # the previous output stays as it was
     out = workspace.build_dir / slug / lang
@@ -391,6 +401,13 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
         write_atomic(out / name, data)  # sources (CSL-JSON, CSV), incidents (JSON, CSV)
     edition.seconds = time.perf_counter() - started
     return edition, problems
+
+
+def publication_problems(problems: list[Problem]) -> list[Problem]:
+    """What is published must be right: each warning becomes an error that says why."""
+    return [p if p.is_error else Problem(p.path, p.line, p.column,
+                                         f"{p.message} (--publish refuses warnings)", "error")
+            for p in problems]
 
 
 def write_atomic(path: Path, data: bytes) -> None:

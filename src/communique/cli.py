@@ -54,8 +54,11 @@ def main() -> None:
 @click.option("--strict", is_flag=True,
               help="For publication: a translation that falls back to the source text, or a "
                    "template string without translation, is an error and its edition is not written.")
+@click.option("--publish", is_flag=True,
+              help="Build for publication: --strict, and a draft or any warning is an error "
+                   "(nothing is written for that edition).")
 def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
-          as_json: bool, strict: bool) -> None:
+          as_json: bool, strict: bool, publish: bool) -> None:
     """Build every statement under content/ (or those named) into build/.
 
     Only editions whose content, translation, templates or settings changed are rebuilt.
@@ -64,7 +67,8 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
 
     workspace = _workspace()
     if quiet or as_json:
-        result = run(workspace, list(paths), jobs=jobs, force=force, options=_options(strict))
+        result = run(workspace, list(paths), jobs=jobs, force=force,
+                     options=_options(strict, publish))
     else:
         from rich.console import Console
 
@@ -72,7 +76,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
 
         with Bar(Console(stderr=True)) as bar:
             result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar,
-                         options=_options(strict))
+                         options=_options(strict, publish))
     _report(result.problems)
     if as_json:
         from communique.progress import as_json as summary
@@ -86,9 +90,10 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
     sys.exit(1 if result.errors else 0)
 
 
-def _options(strict: bool) -> dict | None:
+def _options(strict: bool, publish: bool = False) -> dict | None:
     """Build options that change the output (they are part of every edition's fingerprint)."""
-    return {"strict": True} if strict else None
+    options = {name: True for name, on in (("strict", strict), ("publish", publish)) if on}
+    return options or None
 
 
 def _editions(result, workspace) -> None:
@@ -141,13 +146,6 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     _report(result.problems)
     _summary(result, "checked")
     sys.exit(1 if result.errors else 0)
-
-
-from communique.i18n.commands import i18n, status, translate  # noqa: E402  (their own module)
-
-main.add_command(translate)
-main.add_command(status)
-main.add_command(i18n)
 
 
 @main.command()
