@@ -242,6 +242,81 @@ def test_the_print_edition_shows_the_markup_as_text(hostile_build):
     assert "Something happened" in text  # the <style> in content did not hide the page
 
 
+# --- translations are untrusted too ----------------------------------------------------------
+
+TRANSLATED = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: A statement
+opening: The organisation calls for [restraint](https://example.org/r).[@src-a]
+sections:
+  - id: one
+    body: Second paragraph.
+sources:
+  src-a:
+    url: https://example.org/a
+"""
+UI_CATALOG = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Language: ru\n"
+
+msgid "Notes"
+msgstr "Примечания<script>window.pwned=1</script>"
+
+msgid "Back to the text of note %(number)s"
+msgstr "Назад\" onfocus=\"window.pwned=2"
+
+msgid "Public Statement"
+msgstr "<img src=x onerror=window.pwned=3>Заявление"
+"""
+
+
+@pytest.fixture
+def translated(workspace) -> Path:
+    """A statement with a Russian translation whose PO file and template catalog are hostile."""
+    root = workspace({"s": TRANSLATED})
+    result = CliRunner().invoke(main, ["translate", "content/s", "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    po = root / "content" / "s" / "i18n" / "ru.po"
+    text = po.read_text(encoding="utf-8")
+    for msgid, msgstr in [
+        ("A statement", "Заявление <script>window.pwned=4</script>"),
+        ("The organisation calls for [restraint](https://example.org/r).[@src-a]",
+         "Организация [призывает](javascript:window.pwned=5) <img src=x onerror=alert(1)>.[@src-a]"),
+        ("Second paragraph.", 'Второй <a href=\\"javascript:alert(1)\\">абзац</a>.'),
+    ]:
+        old = f'msgid "{msgid}"\nmsgstr ""'
+        assert old in text, msgid
+        text = text.replace(old, f'msgid "{msgid}"\nmsgstr "{msgstr}"')
+    po.write_text(text, encoding="utf-8")
+    catalog = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(UI_CATALOG, encoding="utf-8")
+    return root
+
+
+def test_hostile_translations_are_located_and_inert(translated):
+    result = CliRunner().invoke(main, ["build"])
+    po_text = (translated / "content" / "s" / "i18n" / "ru.po").read_text(encoding="utf-8")
+    line, col = position(po_text, "javascript:window.pwned=5")
+    assert (f"content/s/i18n/ru.po:{line}:{col}: warning: 'opening': link scheme 'javascript:' "
+            "is not allowed") in result.stderr
+    page = Page((translated / "build" / "s" / "ru" / "index.html").read_text(encoding="utf-8"))
+    assert_inert(page)
+    assert page.title.endswith("Заявление <script>window.pwned=4</script>")  # shown, as text
+    backlinks = page.attr("a", "aria-label", **{"class": "backlink"})
+    assert backlinks and all(label.startswith('Назад" onfocus=') for label in backlinks)
+    html = (translated / "build" / "s" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert "Примечания&lt;script&gt;" in html and "&lt;img src=x onerror=window.pwned=3&gt;" in html
+
+    strict = CliRunner().invoke(main, ["build", "--strict", "--force"])
+    assert strict.exit_code == 1
+    assert f"content/s/i18n/ru.po:{line}:{col}: error: 'opening': link scheme 'javascript:'" \
+        in strict.stderr
+
+
 # --- the PDF sandbox -------------------------------------------------------------------------
 
 SECRET = "SECRET-4b1d"
