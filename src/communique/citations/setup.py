@@ -23,6 +23,7 @@ from communique.citations.styles import BUILTIN, Style
 from communique.errors import Problem
 
 if TYPE_CHECKING:
+    from communique.citations.csl import StyleInfo
     from communique.content.load import Located
     from communique.content.model import Statement
     from communique.workspace import Workspace
@@ -54,7 +55,7 @@ class Citations:
     bibliography: bool = False
     entries: dict[str, Entry] = field(default_factory=dict)
     style_setting: Setting = field(default_factory=lambda: Setting("url"))
-    style_file: object = None  # csl.StyleInfo for a CSL style
+    style_file: StyleInfo | None = None  # a CSL style's file, checked
 
     def make_style(self, lang: str) -> Style:
         """A fresh style for one edition (CSL styles depend on the edition's language)."""
@@ -62,7 +63,8 @@ class Citations:
             return BUILTIN[self.style]()
         from communique.citations.csl import CslStyle
 
-        return CslStyle(self.style_file, lang)  # type: ignore[arg-type]
+        assert self.style_file is not None, "a CSL style is checked when settings are read"
+        return CslStyle(self.style_file, lang)
 
     @classmethod
     def of_statement(cls, statement: "Statement", located: "Located") -> "Citations":
@@ -105,7 +107,7 @@ def prepare(statement: "Statement", located: "Located",
             citations.style = "url"  # keep checking the rest of the statement
         else:
             citations.style_file = info
-            if not info.note_class:  # type: ignore[union-attr]
+            if not info.note_class:
                 problems.append(style.problem(
                     f"'{style.value}' is an in-text CSL style: its citations are made for running "
                     "text, so notes will read like '(Author 2020)'; a note style such as "
@@ -127,7 +129,7 @@ def prepare(statement: "Statement", located: "Located",
                     merged[key] = entry
         levels.append((level, merged))
     levels.append((STATEMENT, _own_entries(statement, located)))
-    for level, entries in levels:
+    for _level, entries in levels:
         for key, entry in entries.items():
             replaced = citations.entries.get(key)
             if replaced is not None:
@@ -243,17 +245,18 @@ def check_sources(citations: Citations, used: set[str], located: "Located") -> l
     lacking what the style needs (an error)."""
     problems = []
     for key, entry in citations.entries.items():
-        def problem(message: str, severity: str) -> Problem:
-            if entry.origin.level == STATEMENT:
-                return located.problem(("sources", key), message, severity=severity, key=True)
-            return Problem(entry.origin.path, entry.origin.line, entry.origin.column, message,
-                           severity)
-
         if key not in used:
             if entry.origin.level != WORKSPACE_LIBRARY:
-                problems.append(problem(f"source '{key}' is never cited", "warning"))
+                problems.append(_at(entry, located, f"source '{key}' is never cited", "warning"))
             continue
         if citations.style != "url" and not entry.title:
-            problems.append(problem(f"source '{key}' has no title, which the '{citations.style}' "
-                                    "style needs", "error"))
+            problems.append(_at(entry, located, f"source '{key}' has no title, which the "
+                                f"'{citations.style}' style needs", "error"))
     return problems
+
+
+def _at(entry: Entry, located: "Located", message: str, severity: str) -> Problem:
+    """A problem at the place a source is defined: its key in statement.yaml, or its library entry."""
+    if entry.origin.level == STATEMENT:
+        return located.problem(("sources", entry.key), message, severity=severity, key=True)
+    return Problem(entry.origin.path, entry.origin.line, entry.origin.column, message, severity)
