@@ -59,7 +59,7 @@ def _build(root: Path) -> Path:
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.stderr
-    (page,) = (root / "build").glob("*/*/index.html")
+    (page,) = (root / "build").glob("*/en/index.html")  # the example has translated editions too
     return page
 
 
