@@ -360,3 +360,11 @@ def test_bad_input_fails_the_build_with_status_one(workspace):
     line = line_of(text, '"id": "a"', 2)
     assert f"content/lib/lib.json:{line}:5: error: duplicate id 'a' (first used at line 2)" in result.stderr
     assert "unknown source '@b'" in result.stderr  # every problem of the run, together
+
+
+def test_deeply_nested_json_is_a_located_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" + "[" * 100_000 + "]" * 100_000 + "]")
+    library = read_library(deep, "deep.json", "statement library")
+    assert [str(p) for p in library.problems] == [
+        "deep.json:1:2: error: invalid CSL-JSON: an item is nested too deeply"]

@@ -136,6 +136,8 @@ def _read_csl_json(text: str, result: LibraryFile, level: str) -> None:
         except json.JSONDecodeError as exc:
             result.problems.append(Problem(display, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}"))
             return
+        except RecursionError:
+            pass  # not a list either way: said below
         result.problems.append(Problem(display, *_line_col(text, pos),
                                        "a CSL-JSON library is a list of items: [ {…}, {…} ]"))
         return
@@ -148,6 +150,10 @@ def _read_csl_json(text: str, result: LibraryFile, level: str) -> None:
         except json.JSONDecodeError as exc:
             result.problems.append(Problem(display, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}"))
             return  # the rest of the file cannot be read reliably
+        except RecursionError:
+            result.problems.append(Problem(display, *_line_col(text, pos),
+                                           "invalid CSL-JSON: an item is nested too deeply"))
+            return
         if isinstance(item, dict):
             _add(result, item.get("id") if not isinstance(item.get("id"), int) else str(item["id"]),
                  item, text, pos, end, level)
