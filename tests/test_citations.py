@@ -378,3 +378,25 @@ def test_csl_dates_in_russian_take_the_genitive_after_a_day(workspace):
     post = plain(str(out.notes[3].html))
     assert "28 сентября 2020" in post  # CSL's own term is the nominative "сентябрь"
     assert "сентябрь" not in post
+
+
+@pytest.mark.parametrize("name", ["chicago-notes-bibliography", "oscola"])
+def test_csl_styles_write_every_kind_of_source(name):
+    """citeproc-py writes each communique kind (as its CSL type) without falling back."""
+    from communique.citations.csl import CslStyle, check_style
+    from communique.citations.entries import Origin, from_source
+    from communique.citations.setup import _repository_style
+    from communique.citations.styles import Position
+    from communique.content.markup import Cite
+    from communique.content.model import SOURCE_KINDS, Source
+
+    style = CslStyle(check_style(_repository_style(name)), "en")
+    for kind in SOURCE_KINDS:
+        source = Source(url=f"https://example.org/{kind}", title=f"A {kind} on shelling",
+                        publisher="Observatory", date="2020-09-27", kind=kind)
+        entry = from_source(kind, source, Origin("x"))
+        for form in ("full", "short"):
+            text = plain(str(style.cite(Cite(kind, locator="p. 4"), entry, Position(form, 1), Words())))
+            assert "on shelling" in text.lower() and "4" in text, (kind, form, text)
+        assert style.bibliography([entry], Words()) is not None
+    assert style.warnings == []
