@@ -242,6 +242,48 @@ def test_the_print_edition_shows_the_markup_as_text(hostile_build):
     assert "Something happened" in text  # the <style> in content did not hide the page
 
 
+LIBRARY = """[
+ {"id": "evil", "type": "webpage", "title": "Title <script>window.pwned=1</script>",
+  "container-title": "<img src=x onerror=window.pwned=2>", "publisher": "Pub \\" onmouseover=\\"x",
+  "author": [{"family": "<b onclick=x>Doe</b>", "given": "J"}],
+  "URL": "https://example.org/a?b=\\"><script>window.pwned=3</script>",
+  "issued": {"date-parts": [[2020, 9, 27]]}}
+]"""
+STYLED = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: A statement
+opening: Restraint.[see <i>x</i> @evil, p. 4 "<script>q</script>"] Again.[@evil]
+citations:
+  style: {style}
+  bibliography: true
+  libraries: [../../sources/lib.json]
+"""
+
+
+@pytest.mark.slow
+def test_hostile_source_libraries_are_escaped_in_every_note_style(workspace):
+    """Titles, names and URLs from a reference manager's export are content: escaped in notes
+    and in the list of sources, whatever style writes them (CSL through citeproc-py too)."""
+    styles = ["url", "full", "chicago-notes-bibliography"]
+    root = workspace({style: STYLED.format(style=style) for style in styles})
+    (root / "sources").mkdir()
+    (root / "sources" / "lib.json").write_text(LIBRARY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.stderr
+    for style in styles:
+        html = (root / "build" / style / "en" / "index.html").read_text(encoding="utf-8")
+        page = Page(html)
+        for tag, attrs in page.elements:
+            assert tag not in {"script", "iframe", "object", "embed", "svg", "img"}, (style, tag)
+            assert not [a for a in attrs if a.startswith("on")], (style, tag, attrs)
+            if "href" in attrs:
+                assert link_problem(attrs["href"]) is None, (style, attrs)
+        assert "Title &lt;script&gt;window.pwned=1&lt;/script&gt;" in html, style
+        assert "&lt;script&gt;q&lt;/script&gt;" in html, style
+
+
 # --- translations are untrusted too ----------------------------------------------------------
 
 TRANSLATED = """\
