@@ -180,7 +180,7 @@ def update(builtin: bool, langs: tuple[str, ...]) -> None:
     for result in ui.update(folder, catalog, list(langs), workspace.display):
         _report(result.problems)
         failed |= any(p.is_error for p in result.problems)
-        state = "created" if result.created else "updated"
+        state = "created" if result.created else "updated" if result.written else "up to date"
         click.echo(f"{workspace.display(result.path)}: {state}; {result.translated} translated, "
                    f"{result.fuzzy} fuzzy, {result.untranslated} untranslated")
     sys.exit(1 if failed else 0)

@@ -72,11 +72,6 @@ def can_hyphenate(lang: str) -> bool:
     return pyphen.language_fallback(lang.replace("-", "_")) is not None
 
 
-def edition_class(lang: str) -> str:
-    """A class for the root element: ``hyphenate`` where justification with hyphens is safe."""
-    return "hyphenate" if can_hyphenate(lang) else "no-hyphenate"
-
-
 def text_direction(text: str) -> str | None:
     """The direction of a text's first strong character (the rule of HTML's ``dir="auto"``),
     or None when it has none (digits, punctuation)."""

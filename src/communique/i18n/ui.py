@@ -313,15 +313,6 @@ def active(strings: Strings | None) -> Iterator[Strings | None]:
         _active.reset(token)
 
 
-def callables(strings: Strings | None) -> dict:
-    """gettext functions for Python code that writes words (citation styles)."""
-    if strings is None:
-        return {"gettext": _gettext, "ngettext": _ngettext, "pgettext": _pgettext,
-                "npgettext": _npgettext}
-    return {"gettext": strings.gettext, "ngettext": strings.ngettext,
-            "pgettext": strings.pgettext, "npgettext": strings.npgettext}
-
-
 # -- extract, update, compile (the ``communique i18n`` commands) ------------------------------
 
 def _jinja_extractor(fileobj, keywords, comment_tags, options):
@@ -350,15 +341,18 @@ def extract(root: Path, *, python: bool) -> Catalog:
 
 
 def _po_bytes(catalog: Catalog, *, template: bool = False) -> bytes:
+    """The catalog as PO text. Locations name files without line numbers, so that moving a
+    line in a template does not rewrite every catalog."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, sort_by_file=template, include_previous=True)
+    write_po(buffer, catalog, width=76, sort_by_file=template, include_previous=True,
+             include_lineno=False)
     return buffer.getvalue()
 
 
 def _same_messages(a: Catalog, b: Catalog) -> bool:
     def key(c: Catalog):
-        return [(m.id, m.context, m.string, sorted(m.locations), m.auto_comments, sorted(m.flags))
-                for m in c if m.id]
+        return [(m.id, m.context, m.string, sorted({f for f, _ in m.locations}), m.auto_comments,
+                 sorted(m.flags)) for m in c if m.id]
     return key(a) == key(b)
 
 
@@ -378,6 +372,7 @@ def write_template(catalog: Catalog, pot: Path, display: str) -> bool:
 class Updated:
     path: Path
     created: bool = False
+    written: bool = False
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
@@ -414,6 +409,7 @@ def update(folder: Path, template: Catalog, langs: list[str], display) -> list[U
         data = _po_bytes(catalog)
         if not po.is_file() or po.read_bytes() != data:
             write_atomic(po, data)
+            result.written = True
         result.translated, result.fuzzy, result.untranslated = statistics(catalog)
         results.append(result)
     return results
