@@ -98,7 +98,7 @@ def test_plural_forms_in_the_rendered_template(workspace):
     assert facts["en"] == ["1 civilian killed, 2 wounded", "3 civilians killed", "11 civilians killed, 25 wounded"]
     assert facts["ru"] == ["1 мирный житель погиб, 2 раненых", "3 мирных жителя погибли",
                            "11 мирных жителей погибли, 25 раненых"]
-    assert facts["ar"] == ["قُتل مدني واحد, جريحان", "قُتل 3 مدنيين", "قُتل 11 مدنيًا, 25 جريحًا"]
+    assert facts["ar"] == ["قُتل مدني واحد، جريحان", "قُتل 3 مدنيين", "قُتل 11 مدنيًا، 25 جريحًا"]  # Arabic comma
 
 
 def _facts(html: str) -> list[str]:
