@@ -181,18 +181,18 @@ def all_editions(tmp: Path, runs: int) -> dict:
 
 
 def report_statement(sections: int) -> str:
-    """A long statement: ``sections`` sections of two paragraphs with five notes between them."""
+    """A long statement: ``sections`` sections of two paragraphs, five sentences, three notes."""
     lines = ["type: public-statement", "lang: en", "date: 2020-09-29",
              "title: A generated report for measuring build time",
              "opening: |", "  This generated report repeats ordinary paragraphs with notes, so",
              "  that its length can be chosen.[@src-0]", "sections:"]
     sentence = ("Witnesses described the shelling of residential streets in the early morning, "
-                "and local officials reported damage to homes, a school and the water supply")
+                "and local officials reported damage to homes, a school and the water supply.")
     for s in range(sections):
-        lines += [f"  - id: part-{s}", f"    heading: Part {s + 1}", "    body: |"]
-        for p in range(2):
-            parts = [f"{sentence}.[@src-{(s * 5 + p * 3 + k) % 40}]" for k in range(2 + p)]
-            lines += ["      " + " ".join(parts), ""]
+        cite = [f"[@src-{(s * 3 + k) % 40}]" for k in range(3)]
+        lines += [f"  - id: part-{s}", f"    heading: Part {s + 1}", "    body: |",
+                  f"      {sentence} {sentence[:-1]}{cite[0]} {sentence[:-1]}{cite[1]}", "",
+                  f"      {sentence} {sentence[:-1]}{cite[2]}", ""]
     lines += ["sources:"]
     for n in range(40):
         lines += [f"  src-{n}:", f"    url: https://example.org/report/source-{n}",
