@@ -57,8 +57,11 @@ def main() -> None:
 @click.option("--publish", is_flag=True,
               help="Build for publication: --strict, and a draft or any warning is an error "
                    "(nothing is written for that edition).")
+@click.option("--archive", is_flag=True,
+              help="Make every PDF a PDF/A-3b carrying the statement's data, for this build "
+                   "(as [pdf] archive = true in communique.toml).")
 def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
-          as_json: bool, strict: bool, publish: bool) -> None:
+          as_json: bool, strict: bool, publish: bool, archive: bool) -> None:
     """Build every statement under content/ (or those named) into build/.
 
     Only editions whose content, translation, templates or settings changed are rebuilt.
@@ -66,9 +69,12 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
     from communique.build import build as run
 
     workspace = _workspace()
+    if archive:
+        pdf = workspace.settings.pdf.model_copy(update={"archive": True})
+        workspace.settings = workspace.settings.model_copy(update={"pdf": pdf})
     if quiet or as_json:
         result = run(workspace, list(paths), jobs=jobs, force=force,
-                     options=_options(strict, publish))
+                     options=_options(strict, publish, archive))
     else:
         from rich.console import Console
 
@@ -76,7 +82,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
 
         with Bar(Console(stderr=True)) as bar:
             result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar,
-                         options=_options(strict, publish))
+                         options=_options(strict, publish, archive))
     _report(result.problems)
     if as_json:
         from communique.progress import as_json as summary
@@ -90,9 +96,10 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
     sys.exit(1 if result.errors else 0)
 
 
-def _options(strict: bool, publish: bool = False) -> dict | None:
+def _options(strict: bool, publish: bool = False, archive: bool = False) -> dict | None:
     """Build options that change the output (they are part of every edition's fingerprint)."""
-    options = {name: True for name, on in (("strict", strict), ("publish", publish)) if on}
+    options = {name: True for name, on in (("strict", strict), ("publish", publish),
+                                           ("archive", archive)) if on}
     return options or None
 
 
