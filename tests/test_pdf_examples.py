@@ -86,6 +86,8 @@ def test_every_edition_passes_the_structure_check(first_build):
         found = verify_pdf(root / path, lang=lang, archive=False)
         assert found.problems == [], path
         assert found.conformance == ["PDF/UA-1"] and found.tagged and found.fonts >= 1
+        outline = PdfReader(root / path).outline  # bookmarks: the title, headings nested in it
+        assert len(outline) == 1 or (len(outline) == 2 and isinstance(outline[1], list)), path
         png = (root / path).with_suffix(".png")
         assert png.read_bytes().startswith(b"\x89PNG"), f"no page image beside {path}"
 
