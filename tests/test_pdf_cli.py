@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -64,3 +65,14 @@ def test_verify_reports_a_damaged_pdf_and_missing_paths(workspace):
     assert "broken.pdf: error: not a readable PDF" in result.stderr
     assert "missing.pdf: error: no such file or folder" in result.stderr
     assert run("verify").exit_code == 1  # nothing built yet
+
+
+def test_a_weasyprint_warning_is_told_once(workspace):
+    root = workspace()
+    builtin = Path(__file__).parent.parent / "src/communique/templates/css/print.css"
+    (root / "templates/css").mkdir(parents=True)
+    (root / "templates/css/print.css").write_text(
+        builtin.read_text(encoding="utf-8") + "\np { colour: red }\n", encoding="utf-8")
+    result = run("build", "-q", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("colour") == 1, result.stderr

@@ -17,10 +17,15 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
 from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
+
+if TYPE_CHECKING:
+    from communique.errors import Problem
+    from communique.render.verify import Verified
 
 ACCESSIBLE = "pdf/ua-1"  # tagged, with the document title, language and structure declared
 ARCHIVAL = "pdf/a-3b"  # ISO 19005-3: long-term archiving, attachments allowed; tagged as well
@@ -231,18 +236,19 @@ class EditionPdf:
     """An edition's finished PDF with its first-page picture and every problem found in it."""
 
     printed: Printed
-    thumbnail: bytes
-    problems: list  # list[Problem], located in the statement where a note is concerned
-    verified: object  # communique.render.verify.Verified
+    thumbnail: bytes  # PNG
+    problems: list[Problem]  # located at the citation in the content where a note is concerned
+    verified: Verified
 
 
 def edition_pdf(doc, rendered, workspace, *, archive: bool | None = None) -> EditionPdf:
     """Print one edition (``rendered``: its print HTML and notes), check the result and draw
     its first page.
 
-    Layout faults and WeasyPrint's warnings are warnings; a note that runs over the text and a
-    PDF that fails the structure check (:mod:`communique.render.verify`) are errors. Faults of a
-    note point at the citation in the content that made it.
+    Layout faults are warnings; a note that runs over the text and a PDF that fails the
+    structure check (:mod:`communique.render.verify`) are errors. Faults of a note point at the
+    citation in the content that made it. WeasyPrint's own warnings are left in
+    ``printed.warnings`` for the caller, which knows which of them are errors (a missing glyph).
     """
     from communique.errors import Problem
     from communique.render.archive import source_files
@@ -275,7 +281,6 @@ def edition_pdf(doc, rendered, workspace, *, archive: bool | None = None) -> Edi
                 pass
         return Problem(where, 0, 0, message, severity)
 
-    problems += [problem(message, "warning") for message in printed.warnings]
     oversized = {issue.note for issue in printed.layout if issue.severity == "error"}
     for number, call_page, note_page in printed.misplaced:
         if number not in oversized:
