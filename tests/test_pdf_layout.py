@@ -116,3 +116,13 @@ def test_out_of_flow_boxes_are_not_content(tmp_path):
     body = ("<h2 style='position: fixed; top: 0'>DRAFT</h2>"
             "<div style='height: 300px'></div><p>" + WORDS + "</p>")
     assert layout(tmp_path, "", body).layout == []
+
+
+@pytest.mark.parametrize("css", ["h2 { break-after: page }", "div.next { break-before: page }",
+                                 "section.cover { break-after: page }"])
+def test_a_heading_before_a_forced_page_break_is_the_designers_wish(tmp_path, css):
+    """A cover page ending with its title, or a chapter that must start a new page."""
+    body = ("<section class=cover><div style='height: 40px'></div><h2>Civilians under fire</h2>"
+            "</section><div class=next>The report begins here.</div>")
+    printed = layout(tmp_path, "h2 { margin: 0; font-size: 10pt } " + css, body)
+    assert printed.pages == 2 and printed.layout == []

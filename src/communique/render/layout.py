@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+FORCED = {"page", "left", "right", "recto", "verso"}  # break values that always start a page
 TOLERANCE = 1.0  # CSS px: rounding in line layout is far below this
 LONG_NOTE = 0.5  # a note taller than this share of the page's text area is reported
 
@@ -51,15 +52,17 @@ def layout_issues(document) -> list[LayoutIssue]:
 
     issues: list[LayoutIssue] = []
     lines_by_block: dict[tuple, list[tuple[int, int, object]]] = {}
+    firsts, lasts = [], []  # each page's first and last content, with its enclosing blocks
     pages = [page._page_box for page in document.pages]  # noqa: SLF001 -- the only way in
     for number, page_box in enumerate(pages, 1):
         flow = [child for child in page_box.children
                 if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox))]
         areas = [child for child in page_box.children if isinstance(child, boxes.FootnoteAreaBox)]
-        last_content = None
-        for box, block in _lines(flow, boxes):
-            last_content = (box, block)
+        first = last = None
+        for box, chain in _lines(flow, boxes):
+            first, last = first or (box, chain), (box, chain)
             if isinstance(box, boxes.LineBox):
+                block = chain[-1]
                 key = (id(block.element), block.element_tag)
                 counts = lines_by_block.setdefault(key, [])
                 if counts and counts[-1][0] == number:
@@ -67,23 +70,26 @@ def layout_issues(document) -> list[LayoutIssue]:
                 else:
                     counts.append((number, 1, block))
                 issues += _overflow(box, block, number, boxes)
+        firsts.append(first)
+        lasts.append(last)
         for area in areas:
-            for box, block in _lines([area], boxes):
+            for box, chain in _lines([area], boxes):
                 if isinstance(box, boxes.LineBox):
-                    issues += _overflow(box, block, number, boxes)
+                    issues += _overflow(box, chain[-1], number, boxes)
             issues += _long_notes(area, page_box, number)
-        if number < len(pages) and last_content is not None:
-            heading = _heading_of(last_content)
-            if heading is not None:
-                issues.append(LayoutIssue(number, f"the heading '{_text(heading)}' is left alone "
-                                                  f"at the foot of page {number}"))
+    for number, (last, following) in enumerate(zip(lasts, firsts[1:]), 1):
+        heading = _heading_of(last)
+        if heading is not None and not _forced_break(last, following):
+            issues.append(LayoutIssue(number, f"the heading '{_text(heading)}' is left alone "
+                                              f"at the foot of page {number}"))
     for parts in lines_by_block.values():
         issues += _lone_lines(parts)
     return sorted(issues, key=lambda issue: issue.page)
 
 
-def _lines(children, boxes, block=None):
-    """Line boxes and block-level images in reading order, each with its enclosing block.
+def _lines(children, boxes, chain=()):
+    """Line boxes and block-level images in reading order, each with its enclosing blocks
+    (outermost first).
 
     Out-of-flow boxes (absolutely positioned, fixed, floated) do not count as content.
     """
@@ -93,19 +99,30 @@ def _lines(children, boxes, block=None):
                                   style["float"] not in ("none", "footnote")):
             continue
         if isinstance(box, boxes.LineBox):
-            yield box, block
+            yield box, chain
         elif isinstance(box, boxes.ReplacedBox) and not isinstance(box, boxes.InlineReplacedBox):
-            yield box, block
+            yield box, chain + (box,)
         elif isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.InlineBox):
-            yield from _lines(box.children, boxes, box)
+            yield from _lines(box.children, boxes, chain + (box,))
 
 
 def _heading_of(content) -> object | None:
     """The heading element a page's last line belongs to, if it belongs to one."""
-    box, block = content
+    if content is None or not content[1]:
+        return None
+    block = content[1][-1]
     element = getattr(block, "element", None)
     tag = getattr(block, "element_tag", "")
     return element if tag in HEADINGS and element is not None else None
+
+
+def _forced_break(last, following) -> bool:
+    """Whether the page ends by the designer's wish (``break-after: page`` on the heading or a
+    block around it, ``break-before: page`` where the next page starts): a cover, say."""
+    after = any(box.style["break_after"] in FORCED for box in last[1])
+    before = following is not None and any(
+        box.style["break_before"] in FORCED for box in following[1])
+    return after or before
 
 
 def _text(element, limit: int = 60) -> str:
