@@ -165,3 +165,9 @@ def test_failed_statement_keeps_its_earlier_output(workspace):
     assert sorted(p.name for p in pdf.parent.iterdir()) == [
         "bad-en.data.json", "bad-en.incidents.csv", "bad-en.pdf", "bad-en.png", "bad-en.sources.csv",
         "bad-en.sources.json", "index.html"]
+
+
+def test_escape_beyond_unicode_is_located(workspace):
+    result, found = check(workspace, GOOD.replace("title: A statement", 'title: "\\U00201000"'))
+    assert result.exit_code == 1
+    assert found[0][0] == 4 and "invalid YAML" in found[0][3]

@@ -157,6 +157,10 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
         raise ContentError([Problem(display, line, col, f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(display, 0, 0, f"invalid YAML: {exc}")]) from None
+    except (ValueError, OverflowError) as exc:  # PyYAML's scanner: e.g. "\U00201000" is no character
+        mark = loader.get_mark()
+        raise ContentError([Problem(display, mark.line + 1, mark.column + 1,
+                                    f"invalid YAML: {exc}")]) from None
     finally:
         loader.dispose()
     located = Located(None, text, Path(path), display)
