@@ -400,3 +400,22 @@ def test_csl_styles_write_every_kind_of_source(name):
             assert "on shelling" in text.lower() and "4" in text, (kind, form, text)
         assert style.bibliography([entry], Words()) is not None
     assert style.warnings == []
+
+
+# -- punctuation of the edition's script -----------------------------------------------------
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_arabic_script_notes_and_sources_use_its_comma_and_semicolon(workspace, style, lang):
+    """Every separator a note or the list of sources gets ("a, p. 4", "a; b", and a CSL
+    style's own) is "،" or "؛" in an Arabic or Persian edition (other languages: the tests above)."""
+    text = statement(style, "short", ", bibliography: true").replace("lang: en", f"lang: {lang}")
+    out, _, _ = rendered(workspace, text)
+    notes = [plain(str(note.html)) for note in out.notes]
+    section = re.search(r'<section class="sources".*?</section>', out.html, re.S).group(0)
+    listed = [plain(i) for i in re.findall(r"<li id=\"source-[^\"]+\">(.*?)</li>", section, re.S)]
+    for text in notes + listed:
+        assert "," not in text and ";" not in text, text
+    assert "، " in notes[1] and "؛ " in notes[7]  # "…، p. 4"; two sources in one note
+    if style != "chicago-notes-bibliography":  # Chicago lists the report alone, with full stops
+        assert re.match(r"Anna Petrosyan، .The market after the shelling.، ", listed[0]), listed

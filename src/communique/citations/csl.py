@@ -115,7 +115,7 @@ def csl_locale(lang: str, default_locale: str | None) -> tuple[str, bool]:
     return "en-US", False
 
 
-_styles: dict[tuple[str, int, str], tuple[object, dict[str, str]]] = {}
+_styles: dict[tuple[str, int, str, str], tuple[object, dict[str, str]]] = {}
 
 
 def _fix_empty_labels() -> None:
@@ -144,16 +144,29 @@ def _fix_empty_labels() -> None:
     model.Label.process = process
 
 
-def _load(path: Path, locale: str):
-    """Parse a style once per process (per file version and locale); detach the layout affixes."""
+def _load(path: Path, locale: str, lang: str):
+    """Parse a style once per process (per file version, locale and script); detach the layout
+    affixes.
+
+    A style's delimiters and affixes are Latin commas and semicolons; in a language with its own
+    (Arabic, Persian) they are replaced, so a note does not mix "،" and ",".
+    """
     from citeproc import CitationStylesStyle
 
-    key = (str(path.resolve()), path.stat().st_mtime_ns, locale)
+    from communique.i18n.locale import punctuate
+
+    marks = punctuate(",;", lang)
+    key = (str(path.resolve()), path.stat().st_mtime_ns, locale, marks)
     if key not in _styles:
         _fix_empty_labels()
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")
             style = CitationStylesStyle(str(path), locale=locale, validate=False)
+        if marks != ",;":
+            for element in style.root.iter():
+                for name in ("delimiter", "prefix", "suffix"):
+                    if element.get(name):
+                        element.set(name, punctuate(element.get(name), lang))
         layout = style.root.citation.layout
         affixes = {name: layout.attrib.pop(name, "") for name in ("prefix", "suffix", "delimiter")}
         _styles[key] = (style, affixes)
@@ -171,7 +184,7 @@ class CslStyle:
         if not known:
             self.warnings.append(f"CSL has no locale for '{lang}': the words of style "
                                  f"'{self.name}' (months, 'accessed', 'in') are in English")
-        self.style, self.affixes = _load(info.path, locale)
+        self.style, self.affixes = _load(info.path, locale, lang)
         self._inflect = _month_inflection(lang)
         self._references: dict[str, object] = {}
         self._keys: dict[str, str] = {}
@@ -247,7 +260,7 @@ class CslStyle:
         if position.form == "ibid":
             return ibid(cite, position, words)
         try:
-            out = self._render(cite, entry, position)
+            out = self._render(cite, entry, position, words)
         except Exception as exc:  # citeproc-py raises on some items; never lose the note
             out = None
             reason = f"{type(exc).__name__}: {exc}"
@@ -259,7 +272,7 @@ class CslStyle:
             return self._fallback.cite(cite, entry, position, words)
         return out
 
-    def _render(self, cite: Cite, entry: Entry, position: Position) -> Markup | None:
+    def _render(self, cite: Cite, entry: Entry, position: Position, words: Words) -> Markup | None:
         from citeproc import Citation, CitationItem, Locator
 
         ref_key = self._ref_key(entry)
@@ -272,11 +285,11 @@ class CslStyle:
             options["prefix"] = _PREFIX + " "
         tail = ""
         if extra:
-            tail += ", " + extra
+            tail += words.comma + extra
         if cite.quote:
             tail += " " + _SUFFIX
         elif cite.suffix:
-            tail += ", " + _SUFFIX
+            tail += words.comma + _SUFFIX
         if tail:
             options["suffix"] = tail
         item = CitationItem(ref_key, **options)
@@ -309,7 +322,7 @@ class CslStyle:
         return Markup(html)
 
     def join(self, parts: list[Markup], words: Words) -> Markup:
-        out = escape(self.affixes["delimiter"] or "; ").join(parts)
+        out = escape(words.punctuate(self.affixes["delimiter"] or "; ")).join(parts)
         prefix, suffix = self.affixes["prefix"], self.affixes["suffix"]
         plain = out.striptags().rstrip()
         bare = plain.rstrip("\"'”’»)")  # a quotation may end the note with its own full stop

@@ -44,6 +44,22 @@ class Words:
     gettext: Callable[..., str] = _gettext
     pgettext: Callable[..., str] = _pgettext
 
+    def punctuate(self, separator: str) -> str:
+        """A separator in the language's script: ", " is "، " in Arabic and Persian notes."""
+        from communique.i18n.locale import punctuate
+
+        return punctuate(separator, str(self.locale))
+
+    @property
+    def comma(self) -> str:
+        """Between the parts of a reference, before a locator or a suffix."""
+        return self.punctuate(", ")
+
+    @property
+    def semicolon(self) -> str:
+        """Between the citations of one note."""
+        return self.punctuate("; ")
+
 
 @dataclass(frozen=True)
 class Position:
@@ -93,17 +109,17 @@ def ibid(cite: Cite, position: Position, words: Words) -> Markup:
         out = inline(cite.prefix) + " " + words.pgettext("after a prefix", "ibid.")
     else:
         out = Markup(words.gettext("Ibid."))
-    return _tail(out, cite, locator=not position.same_place)
+    return _tail(out, cite, words, locator=not position.same_place)
 
 
-def _tail(out: Markup, cite: Cite, locator: bool = True) -> Markup:
+def _tail(out: Markup, cite: Cite, words: Words, locator: bool = True) -> Markup:
     """Locator, then the quotation (after a space) or another suffix (after a comma)."""
     if cite.locator and locator:
-        out += ", " + escape(cite.locator)
+        out += words.comma + escape(cite.locator)
     if cite.quote:
         out += " " + inline(cite.quote)
     elif cite.suffix:
-        out += ", " + inline(cite.suffix)
+        out += words.comma + inline(cite.suffix)
     return out
 
 
@@ -133,11 +149,12 @@ class UrlStyle:
             else:
                 # Translators: a reference back to the note where a source was first cited in full
                 out = Markup(words.gettext("See note %(number)s", number=position.first_note))
-            return _tail(out, cite)
-        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title)), cite)
+            return _tail(out, cite, words)
+        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title)), cite,
+                     words)
 
     def join(self, parts: list[Markup], words: Words) -> Markup:
-        return Markup("; ").join(parts)
+        return Markup(words.semicolon).join(parts)
 
     def bibliography(self, entries: list[Entry], words: Words) -> list[tuple[str, Markup]]:
         return FullStyle().bibliography(entries, words)
@@ -160,11 +177,11 @@ class FullStyle:
         if position.form == "ibid":
             return ibid(cite, position, words)
         if position.form == "short":
-            return _tail(_head(cite) + self._short(entry, words), cite)
-        return _tail(_head(cite) + self.reference(entry, words), cite)
+            return _tail(_head(cite) + self._short(entry, words), cite, words)
+        return _tail(_head(cite) + self.reference(entry, words), cite, words)
 
     def join(self, parts: list[Markup], words: Words) -> Markup:
-        return Markup("; ").join(parts)
+        return Markup(words.semicolon).join(parts)
 
     def reference(self, entry: Entry, words: Words) -> Markup:
         """The full reference, without locator or prefix (also a bibliography entry)."""
@@ -181,7 +198,7 @@ class FullStyle:
             parts.append(escape(entry.issued.format(words.locale)))
         if entry.url:
             parts.append(link(entry.url))
-        out = Markup(", ").join(parts)
+        out = Markup(words.comma).join(parts)
         if entry.accessed and entry.url:
             # Translators: when a web source was last read, after its URL: "(accessed 29 September 2020)"
             out += " (" + words.gettext("accessed %(date)s",
@@ -194,7 +211,7 @@ class FullStyle:
                  self._title(title, words) if title else None]
         if not title and entry.url:
             parts.append(link(entry.url))
-        return Markup(", ").join(p for p in parts if p)
+        return Markup(words.comma).join(p for p in parts if p)
 
     @staticmethod
     def _title(title: str, words: Words) -> Markup:
