@@ -221,6 +221,10 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
                 result.problems.extend(edition.problems)
             else:
                 todo.append(job)
+    # Longest first (by the last build's times), so that no long edition is left running alone
+    # at the end while the other workers idle.
+    todo.sort(key=lambda job: -record.editions.get(job.key, {}).get("result", {}).get(
+        "seconds", float("inf")))
     progress.planned(len(todo) + len(result.editions), len(todo))
 
     # 3. Execute, in worker processes when there is more than one edition to build.

@@ -95,12 +95,16 @@ def _title(page: Path) -> str:
 
 
 def _language(lang: str) -> str:
+    """The language's English name, from the English locale data alone (loading each
+    language's own data would cost more than the rest of a build with nothing to do)."""
     try:
         from babel import Locale
 
-        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
-    except (ValueError, TypeError, LookupError):
+        names = Locale("en").languages
+    except (ImportError, ValueError, LookupError):
         return lang
+    code = lang.replace("-", "_")
+    return names.get(code) or names.get(code.split("_")[0]) or lang
 
 
 def _translation(row: Row, source: str | None) -> str:

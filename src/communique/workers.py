@@ -28,7 +28,8 @@ Outcome = TypeVar("Outcome")
 # What every worker needs, imported once in the forkserver (a module that fails is skipped).
 PRELOAD = ["communique.build", "communique.content", "communique.document",
            "communique.render.html", "communique.render.pdf", "communique.i18n.editions",
-           "weasyprint"]
+           "communique.render.verify", "communique.render.thumbnail",
+           "communique.render.archive", "communique.citations.export", "weasyprint"]
 
 
 def default_jobs() -> int:
