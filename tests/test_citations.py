@@ -419,3 +419,21 @@ def test_arabic_script_notes_and_sources_use_its_comma_and_semicolon(workspace, 
     assert "، " in notes[1] and "؛ " in notes[7]  # "…، p. 4"; two sources in one note
     if style != "chicago-notes-bibliography":  # Chicago lists the report alone, with full stops
         assert re.match(r"Anna Petrosyan، .The market after the shelling.، ", listed[0]), listed
+
+
+def test_citations_may_be_written_with_the_arabic_comma_and_semicolon():
+    """An Arabic keyboard types "،" and "؛": they separate a locator and citations the same way,
+    so a note never reads "…، ، p. 4" and two sources are never one."""
+    from communique.content.markup import parse
+
+    def cites(text: str) -> list[tuple[str, str, str]]:
+        rich, problems = parse(text, block=False)
+        assert not problems, problems
+        return [(c.key, c.locator, c.suffix) for part in rich if not isinstance(part, str)
+                for c in part.cites]
+
+    assert cites("نص[@report، p. 4؛ @post]") == cites("نص[@report, p. 4; @post]") == [
+        ("report", "p. 4", ""), ("post", "", "")]
+    assert cites('نص[@post، "لم يحذرنا أحد."]') == [("post", "", '"لم يحذرنا أحد."')]
+    assert cites("نص[@report، pp. 4، 7]") == [("report", "pp. 4، 7", "")]
+    assert cites('نص[@post, "قال: لا؛ لم يحذرنا أحد."]')[0][2] == '"قال: لا؛ لم يحذرنا أحد."'

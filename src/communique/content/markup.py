@@ -1,8 +1,10 @@
 """Inline Markdown with pandoc-style citations and notes.
 
 Citations are ``[@id]``, ``[@id, para. 10]``, ``[See as well: @id]`` and ``[@a; @b]``; every
-bracket of them becomes one note. A free-text note is ``^[…]`` and may cite sources inside
-(those citations are written out in the note, they do not make notes of their own).
+bracket of them becomes one note. Text in Arabic script may use its own comma and semicolon
+there (``[@id، para. 10]``, ``[@a؛ @b]``), as its keyboards type them. A free-text note is
+``^[…]`` and may cite sources inside (those citations are written out in the note, they do not
+make notes of their own).
 
 Parsing is two steps: a scanner finds citations and notes in the raw field text (so problems
 know their exact offset), swaps each for a private-use placeholder, and markdown-it renders the
@@ -29,11 +31,11 @@ _PLACEHOLDER = re.compile(f"{OPEN}(\\d+){CLOSE}")
 # pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 _CITE_ITEM = re.compile(rf"^(?P<prefix>(?:.*?\s)?)-?@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
-_HAS_KEY = re.compile(rf"(?:^|[\s;]|(?<=-))@{KEY}")
+_HAS_KEY = re.compile(rf"(?:^|[\s;\u061b]|(?<=-))@{KEY}")
 _NUM = r"[0-9IVXLCDMivxlcdm]+[a-z]?(?:[.\-–][0-9A-Za-z]+)*"
 _LOCATOR = re.compile(
     rf"^(?P<loc>(?:(?:paras?|pp?|chap|ch|secs?|arts?|figs?|nn?|vols?|ll?|cl|annex)(?:\.\s*|\s+)|§+\s*)"
-    rf"{_NUM}(?:\s*(?:-|–|,|and)\s*{_NUM})*)(?P<rest>.*)$", re.S | re.I)
+    rf"{_NUM}(?:\s*(?:-|–|,|\u060c|and)\s*{_NUM})*)(?P<rest>.*)$", re.S | re.I)
 QUOTES = "\"“”«»„‘’'"
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -219,13 +221,16 @@ def _matching(text: str, start: int) -> int:
 
 
 def _parse_cites(inner: str, base: int, problems: list[MarkupProblem]) -> tuple[Cite, ...]:
-    # Split on ';' only where the next part cites a key, so a quoted '…measures;' stays whole.
+    # Split on ';' (or the Arabic '؛') only where the next part cites a key, so a quoted
+    # '…measures;' stays whole.
     parts: list[tuple[int, str]] = []
     pos = 0
-    for piece in inner.split(";"):
+    pieces = re.split("([;\u061b])", inner)
+    for i in range(0, len(pieces), 2):
+        piece = pieces[i]
         if parts and not _HAS_KEY.search(piece):
             start, prev = parts[-1]
-            parts[-1] = (start, prev + ";" + piece)
+            parts[-1] = (start, prev + pieces[i - 1] + piece)
         else:
             parts.append((pos, piece))
         pos += len(piece) + 1
@@ -244,12 +249,12 @@ def _parse_cites(inner: str, base: int, problems: list[MarkupProblem]) -> tuple[
                                           "separate several citations in one note with ';'",
                                           suffix.strip()[:20] or None))
         suffix = suffix.strip()
-        if suffix.startswith(","):
+        if suffix.startswith((",", "\u060c")):
             suffix = suffix[1:].strip()
         locator = ""
         lm = _LOCATOR.match(suffix)
         if lm:
-            locator, suffix = lm.group("loc").strip(), lm.group("rest").strip(" ,:")
+            locator, suffix = lm.group("loc").strip(), lm.group("rest").strip(" ,:\u060c")
         cites.append(Cite(key=m.group("key"), prefix=prefix, locator=locator,
                           suffix=" ".join(suffix.split()), offset=base + start + m.start("key") - 1))
     return tuple(cites)
