@@ -15,7 +15,6 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
 from markupsafe import Markup
 
 # Digits a translation must not use under the Western-digit policy, with what they are.
@@ -24,7 +23,7 @@ OTHER_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 # The comma and semicolon of scripts that have their own. CLDR, as Babel exposes it, has no
 # punctuation beyond list patterns (which give Persian's comma but not Arabic's, and never a
 # semicolon), so the marks follow the script the language is written in.
-SEPARATORS = {"Arab": {",": "\u060c", ";": "\u061b"}}  # ، ؛ (Arabic, Persian, Urdu, Pashto…)
+SEPARATORS = {"arabic": {",": "\u060c", ";": "\u061b"}}  # ، ؛ (Arabic, Persian, Urdu, Pashto…)
 
 
 class UnknownLanguage(ValueError):
@@ -58,25 +57,12 @@ def direction(lang: str) -> str:
     return "rtl" if locale(lang).text_direction == "rtl" else "ltr"
 
 
-@lru_cache(maxsize=64)
-def script(lang: str) -> str | None:
-    """The ISO 15924 script the language is written in (``Arab`` for ar, fa and ur, ``Latn`` for
-    az, ``Arab`` for az-Arab), from the code or else CLDR's likely subtags."""
-    found = locale(lang)
-    if found.script:
-        return found.script
-    likely = get_global("likely_subtags")
-    for key in (str(found), found.language):
-        parts = likely.get(key, "").split("_")
-        if len(parts) > 1 and len(parts[1]) == 4:
-            return parts[1]
-    return None
-
-
 def punctuate(text: str, lang: str) -> str:
     """``text`` (a separator such as ", " or "; ") with the commas and semicolons of the
     language's script: "، " and "؛ " in Arabic or Persian, unchanged in Latin or Cyrillic."""
-    marks = SEPARATORS.get(script(lang) or "")
+    from communique.workspace import script_of
+
+    marks = SEPARATORS.get(script_of(lang))
     return text.translate(str.maketrans(marks)) if marks else text
 
 
