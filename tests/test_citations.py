@@ -437,3 +437,49 @@ def test_citations_may_be_written_with_the_arabic_comma_and_semicolon():
     assert cites('نص[@post، "لم يحذرنا أحد."]') == [("post", "", '"لم يحذرنا أحد."')]
     assert cites("نص[@report، pp. 4، 7]") == [("report", "pp. 4، 7", "")]
     assert cites('نص[@post, "قال: لا؛ لم يحذرنا أحد."]')[0][2] == '"قال: لا؛ لم يحذرنا أحد."'
+
+
+# -- one rule for the list of sources: citations.bibliography, else the type's habit ----------
+
+HEAD = "lang: en\ndate: 2020-09-29\ntitle: A document\n"
+SOURCES = "sources:\n  src-a:\n    url: https://example.org/a\n"
+TYPES = {
+    "public-statement": "type: public-statement\n" + HEAD + "opening: Restraint.[@src-a]\n",
+    "urgent-action": "type: urgent-action\n" + HEAD + (
+        "situation: A lawyer was detained.[@src-a]\naction: Write to the minister.\n"
+        "addressees:\n  - title: Minister of Justice\nappeal:\n  body: Release him.\n"
+        "deadline: 2020-11-11\n"),
+    "report": "type: report\n" + HEAD + (
+        "summary: Shelling.[@src-a]\nchapters:\n  - id: one\n    heading: One\n"
+        "    body: Text.\n"),
+}
+
+
+def _lists_sources(workspace, kind: str, own: str = "", settings: str = "") -> bool:
+    root = workspace({kind: TYPES[kind] + own + SOURCES}, settings)
+    doc, problems = load(root / "content" / kind / "statement.yaml", find_workspace(root))
+    assert doc is not None and not problems, [str(p) for p in problems]
+    html = render(doc, find_workspace(root), "web").html
+    return 'role="doc-bibliography"' in html
+
+
+@pytest.mark.parametrize("kind, habit", [("public-statement", False), ("urgent-action", False),
+                                         ("report", True)])
+def test_list_of_sources_follows_one_setting_for_every_type(workspace, kind, habit):
+    assert _lists_sources(workspace, kind) is habit
+    for value in (True, False):
+        setting = str(value).lower()
+        assert _lists_sources(workspace, kind, f"citations: {{bibliography: {setting}}}\n") is value
+        assert _lists_sources(workspace, kind, settings=f"[citations]\nbibliography = {setting}\n") is value
+        # the statement's own setting wins over the workspace's
+        assert _lists_sources(workspace, kind, f"citations: {{bibliography: {setting}}}\n",
+                              f"[citations]\nbibliography = {str(not value).lower()}\n") is value
+
+
+def test_a_reports_old_source_list_still_works_with_a_located_warning(workspace):
+    root = workspace({"r": TYPES["report"] + "source_list: false\n" + SOURCES})
+    doc, problems = load(root / "content" / "r" / "statement.yaml", find_workspace(root))
+    assert [str(p) for p in problems] == [
+        "content/r/statement.yaml:10:1: warning: 'source_list' is replaced by "
+        "'citations: {bibliography: false}' (which every document type reads)"]
+    assert 'role="doc-bibliography"' not in render(doc, find_workspace(root), "web").html

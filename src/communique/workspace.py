@@ -148,7 +148,9 @@ class Citations(_Settings):
     style: str = Field("url", description="url, full, a .csl file in the workspace, or a CSL "
                        "style name such as chicago-notes-bibliography.")
     recitation: Literal["repeat", "short", "ibid", "same-number"] = "repeat"
-    bibliography: bool = Field(False, description="End statements with the list of sources.")
+    bibliography: bool | None = Field(
+        None, description="End statements with the list of sources. Unset: each document type's "
+        "habit (a report has the list, a public statement or an urgent action has not).")
     libraries: list[str] = Field([], description="CSL-JSON (.json) or BibTeX (.bib) files shared "
                                  "by every statement, relative to the workspace.")
 

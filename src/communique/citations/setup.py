@@ -69,7 +69,26 @@ class Citations:
     @classmethod
     def of_statement(cls, statement: "Statement", located: "Located") -> "Citations":
         """Only the statement's own sources, default settings: for callers without a workspace."""
-        return cls(entries=_own_entries(statement, located))
+        return cls(entries=_own_entries(statement, located),
+                   bibliography=getattr(statement, "LIST_OF_SOURCES", False))
+
+
+def _list_of_sources(statement, located: "Located", own, pick, problems: list[Problem]) -> bool:
+    """Whether the document ends with its list of sources: ``citations.bibliography`` of the
+    statement, else of ``communique.toml``, else the document type's habit (a report: yes).
+
+    A report's older ``source_list`` still counts where the statement's own
+    ``citations.bibliography`` is unset, with a warning to move it there.
+    """
+    old = getattr(statement, "source_list", None)
+    if old is not None:
+        problems.append(located.problem(
+            ("source_list",), f"'source_list' is replaced by 'citations: {{bibliography: "
+            f"{str(old).lower()}}}' (which every document type reads)", severity="warning",
+            key=True))
+        if own is None or own.bibliography is None:
+            return bool(old)
+    return bool(pick("bibliography", getattr(statement, "LIST_OF_SOURCES", False)).value)
 
 
 def prepare(statement: "Statement", located: "Located",
@@ -99,7 +118,8 @@ def prepare(statement: "Statement", located: "Located",
 
     style = pick("style", "url")
     citations = Citations(style=str(style.value), recitation=str(pick("recitation", "repeat").value),
-                          bibliography=bool(pick("bibliography", False).value), style_setting=style)
+                          bibliography=_list_of_sources(statement, located, own, pick, problems),
+                          style_setting=style)
     if citations.style not in BUILTIN:
         info, problem = _csl_style(style, workspace)
         if problem:

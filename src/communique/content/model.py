@@ -8,7 +8,7 @@ lay out in different ways.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from babel import Locale, UnknownLocaleError
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
@@ -133,13 +133,19 @@ class CitationSettings(Model):
                                 "or a CSL style name such as chicago-notes-bibliography.")
     recitation: Literal[RECITATIONS] | None = Field(  # type: ignore[valid-type]
         None, description="How a source cited again is written: repeat, short, ibid or same-number.")
-    bibliography: bool | None = Field(None, description="End with the list of sources cited.")
+    bibliography: bool | None = Field(
+        None, description="End with the list of sources cited. Unset: as communique.toml says, "
+        "else the document type's habit (a report has the list, a public statement or an urgent "
+        "action has not).")
     libraries: list[Plain] = Field([], description="CSL-JSON (.json) or BibTeX (.bib) files of "
                                    "sources, relative to statement.yaml.")
 
 
 class StatementBase(Model):
     """What every document type has: language, date, title, status and sources."""
+
+    # Whether the type ends with the list of sources when no citations.bibliography says.
+    LIST_OF_SOURCES: ClassVar[bool] = False
 
     type: str
     lang: Annotated[str, StringConstraints(pattern=LANG_PATTERN)] = Field(
@@ -325,11 +331,16 @@ class Recommendation(Model):
 class Report(StatementBase):
     """A report (``type: report``): cover, contents, summary, chapters, recommendations."""
 
+    LIST_OF_SOURCES: ClassVar[bool] = True
+
     type: Literal["report"] = "report"
     summary: Text = Field(description="The executive summary.")
     chapters: Annotated[list[Chapter], Field(min_length=1)]
     recommendations: list[Recommendation] = []
-    source_list: bool = Field(True, description="Print the list of sources at the end.")
+    # Before citations.bibliography covered every type: still read, with a warning.
+    source_list: bool | None = Field(None, description="Deprecated: write citations: "
+                                     "{bibliography: false} instead.",
+                                     json_schema_extra={"deprecated": True})
 
     @property
     def incidents(self) -> list[Incident]:
