@@ -158,3 +158,31 @@ def test_templates_readme_lists_the_builtin_templates(tmp_path):
     for name in ("base.html.j2", "report.html.j2", "urgent-action.html.j2",
                  "partials/notes.html.j2", "css/print.css"):
         assert f"    {name}\n" in text
+
+
+def test_settings_skeleton_shows_every_setting_with_its_default(tmp_path):
+    """Each setting of communique.toml is in the skeleton; uncommented, the file still reads and
+    each value is the setting's default (or an example, for a setting that has none)."""
+    import re
+    import tomllib
+
+    from pydantic import BaseModel
+
+    from communique.workspace import Settings, read_settings
+
+    init_workspace(tmp_path, "Org")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    text = (tmp_path / "communique.toml").read_text()
+    written = tomllib.loads(text)  # the settings the skeleton sets (the organisation's name)
+    uncommented = re.sub(r"(?m)^# (\w+ = )", r"\1", text)
+    (tmp_path / "communique.toml").write_text(uncommented)
+    settings, data = read_settings(tmp_path), tomllib.loads(uncommented)
+    for name, info in Settings.model_fields.items():
+        if not isinstance(info.default, BaseModel):
+            assert data.get(name, ...) == info.default, name
+            continue
+        for key, field in type(info.default).model_fields.items():
+            assert key in data.get(name, {}), f"[{name}] {key}"
+            if field.default is not None and key not in written.get(name, {}):
+                assert getattr(getattr(settings, name), key) == field.default, f"[{name}] {key}"
