@@ -368,3 +368,49 @@ def test_deeply_nested_json_is_a_located_error(tmp_path):
     library = read_library(deep, "deep.json", "statement library")
     assert [str(p) for p in library.problems] == [
         "deep.json:1:2: error: invalid CSL-JSON: an item is nested too deeply"]
+
+
+# -- the sandbox's rule: inside the workspace, regular files, capped --------------------------
+
+def _within(seconds: float, function):
+    """``function()``'s result, or an AssertionError if it blocks (a FIFO read would hang)."""
+    import threading
+
+    box: list = []
+    thread = threading.Thread(target=lambda: box.append(function()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "blocked reading a file"
+    return box[0]
+
+
+def test_libraries_and_style_files_that_are_no_plain_files_in_the_workspace_are_refused(
+        workspace, tmp_path_factory, monkeypatch):
+    import os
+
+    import communique.citations.libraries as libraries
+
+    outside = tmp_path_factory.mktemp("outside") / "secret.json"
+    outside.write_text(csl(A, B))
+    statement = STATEMENT + ("citations:\n  style: pipe.csl\n  libraries:\n    - link.json\n"
+                             "    - .private/lib.json\n    - pipe.json\n    - big.json\n")
+    root = workspace({"lib": statement})
+    folder = root / "content" / "lib"
+    (folder / "link.json").symlink_to(outside)
+    (folder / ".private").mkdir()
+    (folder / ".private" / "lib.json").write_text(csl(A))
+    os.mkfifo(folder / "pipe.json")
+    os.mkfifo(folder / "pipe.csl")
+    (folder / "big.json").write_text(csl(A, B))
+    monkeypatch.setattr(libraries, "MAX_LIBRARY_BYTES", 100)
+    doc, problems = _within(10, lambda: load(folder / "statement.yaml", find_workspace(root)))
+    problems = [str(p) for p in problems]
+    assert doc is None
+    assert ("content/lib/statement.yaml:7:10: error: style 'pipe.csl': the file is not a regular "
+            "file") in problems
+    assert (f"content/lib/statement.yaml:9:7: error: library 'link.json' is outside the workspace "
+            f"(it leads to '{outside.resolve()}')") in problems
+    assert ("content/lib/statement.yaml:10:7: error: library '.private/lib.json' is in a hidden "
+            "file or folder ('.private')") in problems
+    assert "content/lib/pipe.json: error: library is not a regular file" in problems
+    assert "content/lib/big.json: error: library is larger than 100 bytes" in problems

@@ -20,18 +20,20 @@ class Refused(Exception):
     """A path or file the build will not read; the message says why, for the user."""
 
 
-def contained(path: Path, roots: list[Path]) -> Path:
+def contained(path: Path, roots: list[Path], name: str | None = None) -> Path:
     """``path`` with every symlink resolved, if it lies inside one of ``roots``; else Refused.
 
     Hidden files and folders (``.git``, ``.env``, ``.venv``) inside a root are refused too:
-    they hold history and secrets, never publishable assets.
+    they hold history and secrets, never publishable assets. ``name`` is what messages call the
+    path (as the user wrote it: "library 'x.json'"); by default the path itself, quoted.
     """
+    shown = f"'{path}'" if name is None else name
     try:
         real = Path(path).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, NUL bytes
-        raise Refused(f"cannot resolve '{path}': {exc}") from None
-    refusal = f"'{path}' is outside the workspace"
-    if real != Path(path).absolute():
+        raise Refused(f"cannot resolve {shown}: {exc}") from None
+    refusal = f"{shown} is outside the workspace"
+    if real != Path(os.path.normpath(Path(path).absolute())):  # a symlink, not just '..'
         refusal += f" (it leads to '{real}')"
     for root in roots:
         root = root.resolve()
@@ -39,27 +41,28 @@ def contained(path: Path, roots: list[Path]) -> Path:
             hidden = [part for part in real.relative_to(root).parts if part.startswith(".")]
             if not hidden:
                 return real
-            refusal = f"'{path}' is in a hidden file or folder ('{hidden[0]}')"
+            refusal = f"{shown} is in a hidden file or folder ('{hidden[0]}')"
     raise Refused(refusal)
 
 
-def read_file(path: Path, limit: int = MAX_ASSET_BYTES) -> bytes:
+def read_file(path: Path, limit: int = MAX_ASSET_BYTES, name: str | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
     Devices, FIFOs and ``/proc``-style files that never end are refused before they are read:
     the file is opened without blocking, checked on the open descriptor (no race with a swap),
-    and read no further than the limit.
+    and read no further than the limit. ``name`` is what messages call the file.
     """
+    shown = f"'{path}'" if name is None else name
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise Refused(f"cannot read '{path}': {exc.strerror}") from None
+        raise Refused(f"cannot read {shown}: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Refused(f"'{path}' is not a regular file")
+            raise Refused(f"{shown} is not a regular file")
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise Refused(f"'{path}' is larger than {limit:,} bytes")
+        raise Refused(f"{shown} is larger than {limit:,} bytes")
     return data
 
 

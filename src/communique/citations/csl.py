@@ -28,6 +28,7 @@ from communique.content.markup import Cite
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _PREFIX, _SUFFIX = "\ue040", "\ue041"
+MAX_STYLE_BYTES = 5 * 1024 * 1024  # the largest styles of the CSL repository are a few hundred kB
 _TAGS = {
     "Italic": ("<i>", "</i>"), "Oblique": ("<i>", "</i>"), "Bold": ("<b>", "</b>"),
     "Light": ('<span style="font-weight:lighter">', "</span>"), "Underline": ("<u>", "</u>"),
@@ -73,13 +74,16 @@ class StyleInfo:
 
 
 def check_style(path: Path) -> StyleInfo:
-    """Read a CSL file safely (no entities, no network) and check it is a usable style."""
+    """Read a CSL file safely (a regular file of a sane size, no entities, no network) and
+    check it is a usable style."""
     from lxml import etree
 
+    from communique.sandbox import Refused, read_file
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CslError(f"cannot read style: {exc.strerror}") from None
+        raw = read_file(path, MAX_STYLE_BYTES, name="the file")
+    except Refused as exc:
+        raise CslError(str(exc)) from None
     if b"<!ENTITY" in raw or b"<!DOCTYPE" in raw:
         raise CslError("style files may not declare a DOCTYPE or entities")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

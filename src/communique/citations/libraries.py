@@ -19,6 +19,7 @@ from typing import Any
 from communique.citations.entries import Entry, EntryError, Origin, from_csl
 from communique.content.markup import KEY
 from communique.errors import Problem
+from communique.sandbox import Refused, read_file
 
 MAX_LIBRARY_BYTES = 20 * 1024 * 1024  # a large Zotero library export is a few MB
 FORMATS = {".json": "csl-json", ".bib": "bibtex", ".bibtex": "bibtex"}
@@ -42,7 +43,9 @@ def read_library(path: Path, display: str, level: str) -> LibraryFile:
     """Read a CSL-JSON (``.json``) or BibTeX (``.bib``) file; problems are in the result.
 
     The file is read every time (so incremental builds see it was used) but parsed once per
-    content: a workspace library shared by many statements costs one parse.
+    content: a workspace library shared by many statements costs one parse. It is read by the
+    sandbox's rule (``communique.sandbox.read_file``): a regular file, no larger than
+    ``MAX_LIBRARY_BYTES``, read no further; ``path`` is checked to be inside the workspace first.
     """
     result = LibraryFile(path, display)
     fmt = FORMATS.get(path.suffix.lower())
@@ -51,14 +54,9 @@ def read_library(path: Path, display: str, level: str) -> LibraryFile:
                                        "file (.json) or a BibTeX file (.bib)"))
         return result
     try:
-        size = path.stat().st_size
-        if size > MAX_LIBRARY_BYTES:
-            result.problems.append(Problem(display, 0, 0, f"library is {size:,} bytes; the "
-                                           f"limit is {MAX_LIBRARY_BYTES:,}"))
-            return result
-        raw = path.read_bytes()
-    except OSError as exc:
-        result.problems.append(Problem(display, 0, 0, f"cannot read library: {exc.strerror}"))
+        raw = read_file(path, MAX_LIBRARY_BYTES, name="library")
+    except Refused as exc:
+        result.problems.append(Problem(display, 0, 0, str(exc)))
         return result
     key = (display, level, fmt, hashlib.sha256(raw).hexdigest())
     if key in _cache:

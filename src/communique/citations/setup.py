@@ -193,19 +193,28 @@ def _statement_libraries(own, located: "Located", folder: Path) -> list[Setting]
     return out
 
 
-def _inside(path: Path, workspace: "Workspace") -> bool:
-    return path.resolve().is_relative_to(workspace.root.resolve())
+def _workspace_file(setting: Setting, what: str,
+                    workspace: "Workspace") -> tuple[Path | None, Problem | None]:
+    """The real file a setting names, by the sandbox's rule (inside the workspace once every
+    symlink is followed, not in a hidden folder), or the problem located at the setting."""
+    from communique.sandbox import Refused, contained
+
+    path = (setting.base or workspace.root) / str(setting.value)
+    try:
+        real = contained(path, [workspace.root], name=f"{what} '{setting.value}'")
+    except Refused as exc:
+        return None, setting.problem(str(exc))
+    if not real.exists():
+        return None, setting.problem(f"{what} '{setting.value}' not found "
+                                     f"(looked for {workspace.display(path)})")
+    return real, None
 
 
 def _read(setting: Setting, level: str, workspace: "Workspace",
           problems: list[Problem]) -> dict[str, Entry]:
-    path = (setting.base or workspace.root) / str(setting.value)
-    if not _inside(path, workspace):
-        problems.append(setting.problem(f"library '{setting.value}' is outside the workspace"))
-        return {}
-    if not path.is_file():
-        problems.append(setting.problem(f"library '{setting.value}' not found "
-                                        f"(looked for {workspace.display(path)})"))
+    path, problem = _workspace_file(setting, "library", workspace)
+    if path is None:
+        problems.append(problem)
         return {}
     library = read_library(path, workspace.display(path), level)
     problems.extend(library.problems)
@@ -218,12 +227,9 @@ def _csl_style(setting: Setting, workspace: "Workspace"):
 
     name = str(setting.value)
     if name.endswith(".csl") or "/" in name or "\\" in name:
-        path = (setting.base or workspace.root) / name
-        if not _inside(path, workspace):
-            return None, setting.problem(f"style file '{name}' is outside the workspace")
-        if not path.is_file():
-            return None, setting.problem(f"style file '{name}' not found "
-                                         f"(looked for {workspace.display(path)})")
+        path, problem = _workspace_file(setting, "style file", workspace)
+        if path is None:
+            return None, problem
     else:
         path = _repository_style(name)
         if path is None:
