@@ -634,3 +634,60 @@ def test_weasyprint_is_only_ever_given_the_sandbox_fetcher():
         assert "filename" not in keywords, f"{where} with filename= skips the fetcher"
         in_memory = name == "Attachment" and keywords & {"file_obj", "string"} and "url" not in keywords
         assert "url_fetcher" in keywords or in_memory, f"{where} without url_fetcher="
+
+
+# --- statements and translations come from inside the workspace ------------------------------
+
+def test_a_statement_that_is_a_symlink_out_of_the_workspace_is_refused(workspace, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("outside") / "statement.yaml"
+    secret.write_text(statement().replace("A statement", "Secret title"))
+    root = workspace({"good": statement()})
+    (root / "content" / "evil").mkdir()
+    (root / "content" / "evil" / "statement.yaml").symlink_to(secret)
+    (root / "content" / "linked").symlink_to(secret.parent, target_is_directory=True)
+    refusal = f"error: the statement is outside the workspace (it leads to '{secret.resolve()}')"
+    for args, slugs in [(["build"], ["evil", "linked"]), (["build", "content/evil"], ["evil"]),
+                        (["check", "content/linked/statement.yaml"], ["linked"])]:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, args
+        for slug in slugs:
+            assert f"content/{slug}/statement.yaml: {refusal}" in result.stderr, result.stderr
+    assert not (root / "build" / "evil").exists() and not (root / "build" / "linked").exists()
+    assert (root / "build" / "good" / "en" / "index.html").is_file()  # the others are built
+    assert "Secret title" not in "".join(p.read_text(errors="replace")
+                                         for p in (root / "build").rglob("*.html"))
+
+
+@pytest.mark.parametrize("case", ["po-symlink", "po-fifo", "catalog-symlink"])
+def test_translations_out_of_the_workspace_or_no_plain_files_are_located_errors(
+        translated, tmp_path_factory, case):
+    """A content PO file or a template catalog that is a symlink out, or a FIFO, is refused
+    with a message at the file; nothing is read from it and the build does not hang."""
+    outside = tmp_path_factory.mktemp("outside")
+    po = translated / "content" / "s" / "i18n" / "ru.po"
+    catalog = translated / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    if case == "po-symlink":
+        shutil.move(po, outside / "ru.po")
+        po.symlink_to(outside / "ru.po")
+        expected = (f"content/s/i18n/ru.po: error: PO file is outside the workspace (it leads "
+                    f"to '{(outside / 'ru.po').resolve()}')")
+    elif case == "po-fifo":
+        po.unlink()
+        os.mkfifo(po)
+        (translated / "communique.toml").write_text('languages = ["ru"]\n')
+        expected = "content/s/i18n/ru.po: error: PO file is not a regular file"
+    else:
+        shutil.move(catalog, outside / "messages.po")
+        catalog.symlink_to(outside / "messages.po")
+        expected = (f"templates/locale/ru/LC_MESSAGES/messages.po: error: catalog is outside the "
+                    f"workspace (it leads to '{(outside / 'messages.po').resolve()}')")
+    box: list = []
+    thread = threading.Thread(target=lambda: box.append(CliRunner().invoke(main, ["build"])),
+                              daemon=True)
+    thread.start()
+    thread.join(60)
+    assert box, "the build blocked"
+    assert box[0].exit_code == 1
+    assert expected in box[0].stderr, box[0].stderr
+    assert "window.pwned" not in "".join(
+        p.read_text(errors="replace") for p in (translated / "build").rglob("*.html"))

@@ -131,11 +131,15 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
     from communique.content.assets import figure_problems
     from communique.citations import prepare
     from communique.document import build_document
+    from communique.sandbox import Refused, contained
 
     display = workspace.display(path)
-    try:
+    try:  # the sandbox's rule: a statement (or a symlink to one) outside the workspace is refused
+        contained(path, [workspace.root], name="the statement")
         statement, located = read_statement(
             path, display, default_type=workspace.settings.documents.default_type)
+    except Refused as exc:
+        return None, [Problem(display, 0, 0, str(exc))]
     except ContentError as exc:
         return None, exc.problems
     citations, problems = prepare(statement, located, workspace)

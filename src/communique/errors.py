@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,13 +40,19 @@ class ContentError(Exception):
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
+    """A path as the user would type it: relative to the working directory when inside it.
+
+    A symlink keeps its own name (``content/s/i18n/ru.po``, not where it leads), so a message
+    about it points at the file the user sees.
+    """
     path = Path(path)
+    lexical = Path(os.path.normpath(path.absolute()))
     for base in (Path.cwd(), root):
         if base is None:
             continue
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
+        for candidate, folder in ((lexical, base.absolute()), (path.resolve(), base.resolve())):
+            try:
+                return candidate.relative_to(folder).as_posix()
+            except ValueError:
+                continue
     return str(path)

@@ -209,10 +209,13 @@ class Workspace:
         return display_path(path, self.root)
 
     def statements(self) -> list[Path]:
-        """Every ``content/<slug>/statement.yaml``, sorted by slug."""
+        """Every ``content/<slug>/statement.yaml``, sorted by slug; hidden folders (``.git``,
+        an editor's) hold none. One that is a symlink out of the workspace is listed, so that
+        reading it reports the refusal."""
         if not self.content_dir.is_dir():
             return []
-        return sorted(p for p in self.content_dir.glob("*/statement.yaml") if p.is_file())
+        return sorted(p for p in self.content_dir.glob("*/statement.yaml")
+                      if (p.is_file() or p.is_symlink()) and not p.parent.name.startswith("."))
 
 
 def find_workspace(start: Path | None = None) -> Workspace:

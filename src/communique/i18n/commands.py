@@ -65,7 +65,7 @@ def translate(paths: tuple[Path, ...], langs: tuple[str, ...]) -> None:
                        "(give --lang, or set 'languages' in communique.toml)", err=True)
         for lang in wanted:
             try:
-                merged = content.update(doc, lang, workspace.display)
+                merged = content.update(doc, lang, workspace.display, root=workspace.root)
             except ContentError as exc:
                 _report(exc.problems)
                 failed = True
@@ -154,7 +154,8 @@ def extract(builtin: bool) -> None:
     workspace = _workspace()
     catalog, folder = _extract(workspace, builtin)
     pot = folder / f"{ui.DOMAIN}.pot"
-    written = ui.write_template(catalog, pot, workspace.display(pot))
+    written = ui.write_template(catalog, pot, workspace.display(pot),
+                                ui.catalog_root(workspace, "builtin" if builtin else "workspace"))
     count = sum(1 for m in catalog if m.id)
     click.echo(f"{workspace.display(pot)}: {count} string(s){'' if written else ', unchanged'}")
 
@@ -175,9 +176,10 @@ def update(builtin: bool, langs: tuple[str, ...]) -> None:
         sys.exit(1)
     catalog, folder = _extract(workspace, builtin)
     pot = folder / f"{ui.DOMAIN}.pot"
-    ui.write_template(catalog, pot, workspace.display(pot))
+    root = ui.catalog_root(workspace, "builtin" if builtin else "workspace")
+    ui.write_template(catalog, pot, workspace.display(pot), root)
     failed = False
-    for result in ui.update(folder, catalog, list(langs), workspace.display):
+    for result in ui.update(folder, catalog, list(langs), workspace.display, root):
         _report(result.problems)
         failed |= any(p.is_error for p in result.problems)
         state = "created" if result.created else "updated" if result.written else "up to date"
@@ -201,7 +203,8 @@ def compile_(  # noqa: D401
             mo, problems = ui.ensure_compiled(workspace, origin, code, force=True)
             _report(problems)
             failed |= mo is None
-            catalog, _ = ui.read_catalog(po, workspace.display(po), code)
+            catalog, _ = ui.read_catalog(po, workspace.display(po), code,
+                                         ui.catalog_root(workspace, origin))
             counts = ui.statistics(catalog) if catalog else (0, 0, 0)
             click.echo(f"{workspace.display(po)}: {counts[0]} translated, {counts[1]} fuzzy, "
                        f"{counts[2]} untranslated" + ("" if mo else " (not compiled)"))

@@ -147,6 +147,9 @@ def same_text(a: str, b: str) -> bool:
 
 # -- files ----------------------------------------------------------------------------------
 
+MAX_PO_BYTES = 20 * 1024 * 1024  # a statement's PO file is tens of kB
+
+
 def po_path(folder: Path, lang: str) -> Path:
     return folder / I18N_DIR / f"{lang}.po"
 
@@ -166,14 +169,27 @@ def _plural_forms(lang: str) -> str:
         return "nplurals=2; plural=(n != 1);"
 
 
-def read_po(path: Path, display: str) -> polib.POFile:
-    """Parse a PO file; raise ContentError with its location when it is malformed."""
+def read_po_text(path: Path, display: str, root: Path) -> str:
+    """A PO file's text, read by the sandbox's rule: inside ``root`` once symlinks are followed
+    (a translation from elsewhere could pull in any file), a regular file, capped; else a
+    ContentError at the file."""
+    from communique.sandbox import Refused, contained, read_file
+
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_file(contained(path, [root], name="PO file"), MAX_PO_BYTES, name="PO file")
+    except Refused as exc:
+        raise ContentError([Problem(display, 0, 0, str(exc))]) from None
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError([Problem(display, 0, 0, f"PO file is not valid UTF-8 ({exc.reason})")]) from None
-    except OSError as exc:
-        raise ContentError([Problem(display, 0, 0, f"cannot read PO file: {exc.strerror}")]) from None
+
+
+def read_po(path: Path, display: str, root: Path, text: str | None = None) -> polib.POFile:
+    """Parse a PO file (``text``, when it was read already); raise ContentError with its
+    location when it cannot be read or is malformed."""
+    if text is None:
+        text = read_po_text(path, display, root)
     problems = syntax_problems(text, display)
     if problems:
         raise ContentError(problems)
@@ -331,8 +347,12 @@ def _field_of(context: str | None) -> str:
     return parts[-1] if parts else ""
 
 
-def update(doc: Document, lang: str, display, *, create: bool = True) -> Merged:
-    """Create or update ``<statement folder>/i18n/<lang>.po`` from the source statement."""
+def update(doc: Document, lang: str, display, *, create: bool = True,
+           root: Path | None = None) -> Merged:
+    """Create or update ``<statement folder>/i18n/<lang>.po`` from the source statement.
+
+    The PO file must lie inside ``root``, the workspace (by default the statement's folder).
+    """
     from communique.build import write_atomic
 
     folder = doc.located.path.parent
@@ -343,7 +363,8 @@ def update(doc: Document, lang: str, display, *, create: bool = True) -> Merged:
                                     f"'{lang}' is the statement's own language: it needs no translation file")])
     if not loc.known(lang):
         raise ContentError([Problem(display(path), 0, 0, f"unknown language code '{lang}'")])
-    old = read_po(path, display(path)) if path.is_file() else None
+    there = path.exists() or path.is_symlink()  # a symlink is checked, never replaced unread
+    old = read_po(path, display(path), root or folder) if there else None
     if old is None and not create:
         return result
     found = units(doc.statement)
@@ -388,6 +409,7 @@ class Translation:
     states: list[UnitState] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # not tied to one unit
     unused: list[polib.POEntry] = field(default_factory=list)  # entries for no current unit
+    text: str = ""  # the file as read (for locating problems found later), empty if none
 
     @property
     def fallbacks(self) -> list[UnitState]:
@@ -429,17 +451,19 @@ class _Positions:
 
 
 def read(doc: Document, lang: str, path: Path, display: str, *, severity: str = "warning",
-         found: list[Unit] | None = None) -> Translation:
+         found: list[Unit] | None = None, root: Path | None = None) -> Translation:
     """Check a PO file against the source: the state of every unit and why any falls back.
 
-    Raises ContentError when the file cannot be used at all (malformed, unknown language).
+    Raises ContentError when the file cannot be used at all (malformed, unknown language, or
+    refused by the sandbox: outside ``root``, the workspace, by default the statement's folder).
     """
     if not loc.known(lang):
         raise ContentError([Problem(display, 0, 0, f"'{lang}' is not a language code Babel knows: "
                                     "name the file after one (ru.po, hy.po, az.po, ar.po)")])
-    po = read_po(path, display)
-    positions = _Positions(path.read_text(encoding="utf-8"))
-    translation = Translation(lang, path, display)
+    text = read_po_text(path, display, root or doc.located.path.parent)
+    po = read_po(path, display, root or doc.located.path.parent, text)
+    positions = _Positions(text)
+    translation = Translation(lang, path, display, text=text)
     declared = po.metadata.get("Language", "").strip()
     if declared and declared.replace("-", "_").lower() != lang.replace("-", "_").lower():
         translation.problems.append(Problem(display, 0, 0, f"the file's Language header says "
@@ -557,7 +581,7 @@ def document(doc: Document, translation: Translation,
         _set(data, path, state.entry.msgstr)
     data["lang"] = translation.lang
     model = type(doc.statement)
-    positions = _Positions(translation.path.read_text(encoding="utf-8")) if translation.path.is_file() else None
+    positions = _Positions(translation.text) if translation.text else None
     for _ in range(len(accepted) + 1):
         try:
             statement = model.model_validate(data)

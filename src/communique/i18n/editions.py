@@ -57,9 +57,10 @@ def prepare(doc: Document, workspace: Workspace, lang: str, *, strict: bool = Fa
         return Prepared(None, [Problem(display, 0, 0, f"'{lang}' is not a language code Babel knows "
                                        "(check the file name and the 'languages' setting)")])
     found = content.units(doc.statement)
-    if path.is_file():
+    if path.exists() or path.is_symlink():  # read, so a FIFO or a symlink out is reported
         try:
-            translation = content.read(doc, lang, path, display, severity=severity, found=found)
+            translation = content.read(doc, lang, path, display, severity=severity, found=found,
+                                       root=workspace.root)
         except ContentError as exc:
             return Prepared(None, exc.problems)
         problems = list(translation.problems)
@@ -127,11 +128,12 @@ def status(doc: Document, workspace: Workspace) -> list[LanguageStatus]:
     for lang in languages(doc, workspace)[1:]:
         row = LanguageStatus(lang, len(found))
         path = content.po_path(folder, lang)
-        if not path.is_file():
+        if not (path.exists() or path.is_symlink()):
             row.states = [content.UnitState(u, "missing") for u in found]
         else:
             try:
-                translation = content.read(doc, lang, path, workspace.display(path), found=found)
+                translation = content.read(doc, lang, path, workspace.display(path), found=found,
+                                           root=workspace.root)
                 row.states = translation.states
             except ContentError as exc:
                 row.problems = exc.problems
@@ -144,10 +146,11 @@ def template_status(workspace: Workspace, langs: list[str]) -> list[str]:
     from communique.i18n import ui
 
     wanted: set = set()
-    for folder in (ui.BUILTIN_LOCALE, workspace.templates_dir / "locale"):
-        pot = folder / f"{ui.DOMAIN}.pot"
+    for origin in ("builtin", "workspace"):
+        pot = ui.locale_dir(workspace, origin) / f"{ui.DOMAIN}.pot"
         if pot.is_file():
-            catalog, _ = ui.read_catalog(pot, workspace.display(pot))
+            catalog, _ = ui.read_catalog(pot, workspace.display(pot),
+                                         root=ui.catalog_root(workspace, origin))
             if catalog is not None:
                 wanted |= {(m.context, m.id[0] if isinstance(m.id, (list, tuple)) else m.id)
                            for m in catalog if m.id}

@@ -53,9 +53,17 @@ HEADER = ("# The words templates print themselves, and those citation styles add
           "# Made by 'communique i18n extract'; translated in <lang>/LC_MESSAGES/messages.po.\n#")
 
 
+MAX_CATALOG_BYTES = 20 * 1024 * 1024  # a catalog of template strings is tens of kB
+
+
 def locale_dir(workspace: Workspace, origin: str) -> Path:
     """Where the catalogs of ``origin`` ("builtin" or "workspace") live."""
     return BUILTIN_LOCALE if origin == "builtin" else workspace.templates_dir / "locale"
+
+
+def catalog_root(workspace: Workspace, origin: str) -> Path:
+    """What the catalogs of ``origin`` may not leave: the workspace, or the built-in folder."""
+    return BUILTIN_LOCALE if origin == "builtin" else workspace.root
 
 
 def po_path(folder: Path, lang: str) -> Path:
@@ -78,19 +86,29 @@ def _candidates(lang: str) -> list[str]:
 
 # -- compiling ------------------------------------------------------------------------------
 
-def read_catalog(po: Path, display: str, lang: str | None = None) -> tuple[Catalog | None, list[Problem]]:
-    """Read a ``.po`` file; a malformed one gives a located error and no catalog."""
+def read_catalog(po: Path, display: str, lang: str | None = None,
+                 root: Path | None = None) -> tuple[Catalog | None, list[Problem]]:
+    """Read a ``.po`` file; a malformed one gives a located error and no catalog.
+
+    It is read by the sandbox's rule: inside ``root`` (the workspace, or the built-in locale
+    folder; by default the file's own folder) once symlinks are followed, a regular file, capped.
+    """
     from communique.i18n.po import syntax_problems
+    from communique.sandbox import Refused, contained, read_file
 
     try:
-        broken = syntax_problems(po.read_text(encoding="utf-8"), display)
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_file(contained(po, [root or po.parent], name="catalog"), MAX_CATALOG_BYTES,
+                        name="catalog")
+        broken = syntax_problems(raw.decode("utf-8"), display)
+    except Refused as exc:
+        return None, [Problem(display, 0, 0, str(exc))]
+    except UnicodeDecodeError as exc:
         return None, [Problem(display, 0, 0, f"cannot read catalog: {exc}")]
     if broken:
         return None, broken
     try:
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=lang.replace("-", "_") if lang else None, abort_invalid=True)
+        catalog = read_po(io.BytesIO(raw), locale=lang.replace("-", "_") if lang else None,
+                          abort_invalid=True)
     except PoFileError as exc:
         line = getattr(exc, "lineno", 0) or 0
         return None, [Problem(display, line, 1 if line else 0, f"invalid PO file: {exc}")]
@@ -104,9 +122,10 @@ def read_catalog(po: Path, display: str, lang: str | None = None) -> tuple[Catal
     return catalog, problems
 
 
-def compile_catalog(po: Path, mo: Path, display: str, lang: str) -> list[Problem]:
+def compile_catalog(po: Path, mo: Path, display: str, lang: str,
+                    root: Path | None = None) -> list[Problem]:
     """Compile ``po`` into ``mo`` (fuzzy entries left out); nothing is written on errors."""
-    catalog, problems = read_catalog(po, display, lang)
+    catalog, problems = read_catalog(po, display, lang, root)
     if catalog is None or any(p.is_error for p in problems):
         return problems
     buffer = io.BytesIO()
@@ -126,10 +145,18 @@ def ensure_compiled(workspace: Workspace, origin: str, code: str,
     """The compiled catalog for ``code``, compiled first when its ``.po`` is newer."""
     po = po_path(locale_dir(workspace, origin), code)
     mo = cached_mo(workspace, origin, code)
-    if not po.is_file():
+    if not (po.exists() or po.is_symlink()):  # a broken symlink is reported when read
         return None, []
-    if force or not mo.is_file() or po.stat().st_mtime_ns > mo.stat().st_mtime_ns:
-        problems = compile_catalog(po, mo, workspace.display(po), code)
+    from communique.sandbox import Refused, contained
+
+    try:  # checked every time: a catalog compiled earlier may have become a symlink out since
+        contained(po, [catalog_root(workspace, origin)], name="catalog")
+    except Refused as exc:
+        return None, [Problem(workspace.display(po), 0, 0, str(exc))]
+    stale = not mo.is_file() or not po.exists() or po.stat().st_mtime_ns > mo.stat().st_mtime_ns
+    if force or stale:
+        problems = compile_catalog(po, mo, workspace.display(po), code,
+                                   catalog_root(workspace, origin))
         if any(p.is_error for p in problems):
             return None, problems
         return mo, problems
@@ -356,12 +383,12 @@ def _same_messages(a: Catalog, b: Catalog) -> bool:
     return key(a) == key(b)
 
 
-def write_template(catalog: Catalog, pot: Path, display: str) -> bool:
+def write_template(catalog: Catalog, pot: Path, display: str, root: Path | None = None) -> bool:
     """Write the ``.pot`` unless its messages are unchanged (no date-only churn in git)."""
     from communique.build import write_atomic
 
     if pot.is_file():
-        old, problems = read_catalog(pot, display)
+        old, problems = read_catalog(pot, display, root=root)
         if old is not None and _same_messages(old, catalog):
             return False
     write_atomic(pot, _po_bytes(catalog, template=True))
@@ -379,8 +406,10 @@ class Updated:
     problems: list[Problem] = field(default_factory=list)
 
 
-def update(folder: Path, template: Catalog, langs: list[str], display) -> list[Updated]:
-    """Merge the template into every catalog under ``folder`` (and create ``langs`` missing).
+def update(folder: Path, template: Catalog, langs: list[str], display,
+           root: Path | None = None) -> list[Updated]:
+    """Merge the template into every catalog under ``folder`` (and create ``langs`` missing);
+    each must lie inside ``root`` (the workspace, or the built-in locale folder).
 
     Template strings are identified by their msgid, so Babel's own update is the right tool
     here: a changed string keeps its old translation as fuzzy, and a removed one turns obsolete.
@@ -392,9 +421,10 @@ def update(folder: Path, template: Catalog, langs: list[str], display) -> list[U
         po = po_path(folder, lang)
         result = Updated(po)
         if po.is_file():
-            catalog, problems = read_catalog(po, display(po), lang)
+            catalog, problems = read_catalog(po, display(po), lang, root or folder)
             result.problems = [p for p in problems if p.is_error and "invalid PO" in p.message]
             if catalog is None:
+                result.problems += [p for p in problems if p.line == 0]  # unreadable, refused
                 results.append(result)
                 continue
         else:
