@@ -691,3 +691,8 @@ def test_translations_out_of_the_workspace_or_no_plain_files_are_located_errors(
     assert expected in box[0].stderr, box[0].stderr
     assert "window.pwned" not in "".join(
         p.read_text(errors="replace") for p in (translated / "build").rglob("*.html"))
+    if case == "po-symlink":  # updating the translation neither reads nor replaces it
+        before = (outside / "ru.po").read_bytes()
+        result = CliRunner().invoke(main, ["translate", "content/s", "--lang", "ru"])
+        assert result.exit_code == 1 and expected in result.stderr, result.stderr
+        assert po.is_symlink() and (outside / "ru.po").read_bytes() == before
