@@ -140,7 +140,6 @@ def one_edition(tmp: Path, runs: int) -> dict:
     bare_script.write_text(BARE)
     got = interleaved({
         "communique": ([*CLI, "build", "--force", "-j", "1", "-q"], ws),
-        "pooled": ([*CLI, "build", "--force", "-j", "2", "-q"], ws),
         "bare": ([PY, str(bare_script), str(tmp / "final.pkl"), str(tmp / "bare.pdf")], ws),
     }, runs)
     pages = summary["editions"][0]["pages"]
@@ -250,9 +249,8 @@ def verdict(ok: bool) -> str:
 
 
 def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float) -> str:
-    c, b, pooled = one["communique"], one["bare"], one["pooled"]
+    c, b = one["communique"], one["bare"]
     overhead = c.seconds / b.seconds - 1
-    pooled_overhead = pooled.seconds / b.seconds - 1
     speedup = many["serial"].seconds / many["parallel"].seconds
     by_pages = {r["target"]: r for r in reports}
     growth = by_pages[100]["run"].seconds / by_pages[50]["run"].seconds
@@ -279,10 +277,6 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float)
         f"| communique, the same edition (`build --force -j 1`) | {c.seconds:.2f} s | "
         f"{c.peak_mb:.0f} MB | {c.seconds / b.seconds:.2f} | overhead {overhead:+.0%} "
         f"(≤ +5 %): {verdict(overhead <= 0.05)} |",
-        f"| communique, the same edition, a worker started while the statement is read "
-        f"(`build --force -j 2`) | {pooled.seconds:.2f} s | {pooled.peak_mb:.0f} MB | "
-        f"{pooled.seconds / b.seconds:.2f} | overhead {pooled_overhead:+.0%}: "
-        f"{verdict(pooled_overhead <= 0.05)} |",
         f"| all {many['editions']} editions, serial (`-j 1`) | {many['serial'].seconds:.2f} s | "
         f"{many['serial'].peak_mb:.0f} MB | 1.00 | |",
         f"| all {many['editions']} editions, parallel (`-j 2`) | {many['parallel'].seconds:.2f} s"

@@ -194,8 +194,9 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
         if incremental and known and known.get("fingerprint") == fingerprint:
             planned.append((path, known["langs"]))
             continue
-        if warming is None and executor is None and count > 1:
-            warming = workers.Warming(count)  # something will be built: start the workers now
+        if (warming is None and executor is None and count > 1
+                and (len(files) > 1 or len((known or {}).get("langs", ())) > 1)):
+            warming = workers.Warming(count)  # editions to build: start the workers now
         doc, problems = load(path, workspace)
         if doc is None:
             result.problems.extend(problems)
@@ -232,7 +233,9 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     progress.planned(len(todo) + len(result.editions), len(todo))
 
     # 3. Execute, in worker processes when there is more than one edition to build.
-    pool = (executor or (warming.executor if warming and todo else None)) if write and pdf else None
+    # One edition alone is built in this process: a worker would first have to import it all.
+    pool = executor or (warming.executor if warming and len(todo) > 1 else None)
+    pool = pool if write and pdf else None
     try:
         for outcome in workers.run(run_edition, todo, count, crashed=_crashed, executor=pool):
             job = outcome.job
