@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -10,12 +11,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "nagorno-karabakh-2020"
+# One printed problem: ``path:line:column: severity: message``.
+LOCATED = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.+)$")
 
-MINIMAL = """\
+# A valid statement; tests that check line numbers of problems rely on its exact layout.
+GOOD = """\
 type: public-statement
 lang: en
 date: 2020-09-29
-title: A minimal statement
+title: A statement
 opening: The organisation calls for restraint.[@src-a]
 sources:
   src-a:
@@ -29,7 +33,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     def make(statements: dict[str, str] | None = None, settings: str = "") -> Path:
         (tmp_path / "communique.toml").write_text(settings, encoding="utf-8")
-        for slug, text in (statements if statements is not None else {"minimal": MINIMAL}).items():
+        for slug, text in (statements if statements is not None else {"minimal": GOOD}).items():
             folder = tmp_path / "content" / slug
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "statement.yaml").write_text(textwrap.dedent(text), encoding="utf-8")

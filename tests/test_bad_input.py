@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 
-import pytest
 from click.testing import CliRunner
 
 from communique.cli import main
+from conftest import GOOD, LOCATED as LINE
 
 PATH = "content/bad/statement.yaml"
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.+)$")
-
-GOOD = """\
-type: public-statement
-lang: en
-date: 2020-09-29
-title: A statement
-opening: The organisation calls for restraint.[@src-a]
-sources:
-  src-a:
-    url: https://example.org/a
-"""
 
 
 def run(args, workspace, text):

@@ -38,21 +38,12 @@ from communique.errors import ContentError
 from communique.render.html import render
 from communique.sources import note_html
 from communique.workspace import Workspace
+from conftest import GOOD
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
-GOOD = """\
-type: public-statement
-lang: en
-date: 2020-09-29
-title: A statement
-opening: The organisation calls for restraint.[@src-a]
-sources:
-  src-a:
-    url: https://example.org/a
-"""
 
 
 # --- what safe HTML from content looks like ------------------------------------------------

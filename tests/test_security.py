@@ -27,9 +27,9 @@ from communique.cli import main
 from communique.content.markup import link_problem
 from communique.render.pdf import print_pdf
 from communique.sandbox import Refused, contained, read_file, resolve_asset
+from conftest import LOCATED as LINE
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "communique"
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.+)$")
 
 STATEMENT = """\
 type: public-statement
@@ -375,7 +375,7 @@ def sandbox(tmp_path: Path) -> dict[str, Path]:
     for folder in (root, outside):
         (folder / "secret.txt").write_text(SECRET)
         Image.new("RGB", (4, 4), "red").save(folder / "pixel.png")
-        shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf", folder / "font.ttf")
+        shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", folder / "font.ttf")
         (folder / "style.css").write_text('body::after { content: "LEAKED-CSS" }')
     (root / ".git" / "config").write_text(SECRET)
     for name in ("secret.txt", "pixel.png", "font.ttf", "style.css"):

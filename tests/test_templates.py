@@ -14,20 +14,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from communique.cli import main
+from conftest import GOOD, LOCATED
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCATED = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.+)$")
 
-GOOD = """\
-type: public-statement
-lang: en
-date: 2020-09-29
-title: A statement
-opening: The organisation calls for restraint.[@src-a]
-sources:
-  src-a:
-    url: https://example.org/a
-"""
 
 
 def spaced(text: str) -> str:
