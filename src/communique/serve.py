@@ -256,15 +256,21 @@ class Preview:
 
         return find_workspace(self.root)
 
+    def current_workspace(self):
+        """The workspace as it is now, or None after telling the browsers why it cannot be read."""
+        try:
+            return self.workspace()
+        except ContentError as exc:
+            self._tell([], exc.problems)
+            return None
+
     def full(self, folders: list[Path]) -> None:
         """Build what changed, PDFs included, and tell the browsers."""
         from communique.build import build
 
         started = time.perf_counter()
-        try:
-            workspace = self.workspace()
-        except ContentError as exc:
-            self._tell([], exc.problems)
+        workspace = self.current_workspace()
+        if workspace is None:
             return
         result = build(workspace, folders, jobs=self.jobs, executor=self.executor)
         if getattr(self.executor, "_broken", False):  # a worker died: start afresh
@@ -285,10 +291,8 @@ class Preview:
         from communique.build import build
 
         started = time.perf_counter()
-        try:
-            workspace = self.workspace()
-        except ContentError as exc:
-            self._tell([], exc.problems)
+        workspace = self.current_workspace()
+        if workspace is None:
             return
         result = build(workspace, folders, pdf=False, jobs=1)
         paths = [_under(e.html_path, workspace.build_dir) for e in result.editions if e.html_path]
@@ -298,10 +302,8 @@ class Preview:
 
     def changed(self, paths: Iterable[Path]) -> None:
         """Rebuild after a save; files no edition reads (a README beside content/) are ignored."""
-        try:
-            workspace = self.workspace()
-        except ContentError as exc:
-            self._tell([], exc.problems)
+        workspace = self.current_workspace()
+        if workspace is None:
             return
         paths = [p for p in paths if self.matters(p, workspace)]
         if paths:
