@@ -10,11 +10,13 @@ so a build with nothing to do stays quick.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from communique.errors import ContentError, Problem
@@ -22,6 +24,7 @@ from communique.workspace import BUILTIN_TEMPLATES, Workspace
 
 if TYPE_CHECKING:
     from communique.document import Document
+    from communique.render.pdf import PrintRequest, Printout
 
 
 @dataclass
@@ -161,17 +164,17 @@ def languages(doc: Document, workspace: Workspace) -> list[str]:
 
 def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
           force: bool = False, options: dict | None = None, pdf: bool = True,
-          progress: Progress | None = None, executor=None) -> Result:
+          progress: Progress | None = None) -> Result:
     """Build (or with ``write=False`` only check) the statements at ``paths`` (default: all).
 
     ``jobs`` worker processes build the editions (default: one a core; 1 builds in this
     process). Editions whose inputs are unchanged since the last build are not rebuilt unless
     ``force``; their recorded results and problems are reported again. ``options`` are the
     settings of this run that change the output (they are part of every fingerprint).
-    ``pdf=False`` writes only the web pages and leaves the record alone. ``executor`` is a
-    pool of workers kept warm between builds (the preview server's).
+    ``pdf=False`` writes only the web pages and leaves the record alone. Presses started
+    earlier in this process (by the command line, or the preview server) are used when waiting.
     """
-    from communique import cache, workers
+    from communique import cache, presses
 
     started = time.perf_counter()
     progress = progress or Progress()
@@ -182,11 +185,11 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests, options)
     incremental = write and pdf and not force
     frozen_options = tuple(sorted((options or {}).items()))
-    count = 1 if not (write and pdf) else (jobs or workers.default_jobs())
-    warming: workers.Warming | None = None  # workers started while planning goes on
+    count = 1 if not (write and pdf) else (jobs or presses.default_jobs())
 
     # 1. Plan: the languages of each statement (known from the record while its folder is unchanged).
     planned: list[tuple[Path, list[str]]] = []
+    loaded: dict[Path, tuple] = {}  # statements read while planning, for their first edition
     for path in files:
         slug = path.parent.name
         fingerprint = prints.statement(path.parent)
@@ -194,16 +197,17 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
         if incremental and known and known.get("fingerprint") == fingerprint:
             planned.append((path, known["langs"]))
             continue
-        if (warming is None and executor is None and count > 1
-                and (len(files) > 1 or len((known or {}).get("langs", ())) > 1)):
-            warming = workers.Warming(count)  # editions to build: start the workers now
-        doc, problems = load(path, workspace)
+        if count > 1 and (len(files) > 1 or len((known or {}).get("langs", ())) > 1):
+            presses.warm(count)  # editions to build: the presses import WeasyPrint meanwhile
+        with cache.recording() as read:
+            doc, problems = load(path, workspace)
         if doc is None:
             result.problems.extend(problems)
             result.failed.append(slug)
             record.statements.pop(slug, None)
             continue
         langs = languages(doc, workspace)
+        loaded[path] = (doc, problems, read)
         record.statements[slug] = {"fingerprint": fingerprint, "langs": langs,
                                    "path": path.resolve().relative_to(workspace.root.resolve())
                                    .as_posix() if path.resolve().is_relative_to(
@@ -232,28 +236,26 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
         "seconds", float("inf")))
     progress.planned(len(todo) + len(result.editions), len(todo))
 
-    # 3. Execute, in worker processes when there is more than one edition to build.
-    # One edition alone is built in this process: a worker would first have to import it all.
-    pool = executor or (warming.executor if warming and len(todo) > 1 else None)
-    pool = pool if write and pdf else None
-    try:
-        for outcome in workers.run(run_edition, todo, count, crashed=_crashed, executor=pool):
-            job = outcome.job
-            result.problems.extend(outcome.problems)
-            if outcome.edition is None:
-                result.failed.append(job.key)
-                record.editions.pop(job.key, None)
-            else:
-                outcome.edition.problems = list(dict.fromkeys(outcome.problems))
-                result.editions.append(outcome.edition)
-                if write and pdf:
-                    inputs = prints.inputs(prints.relevant(outcome.opened, job.path.parent))
-                    record.editions[job.key] = {"fixed": fixed[job.key], "inputs": inputs,
-                                                "result": _edition_to_record(outcome.edition)}
-            progress.finished(outcome)
-    finally:
-        if warming is not None:
-            warming.shutdown(used=pool is warming.executor)
+    # 3. Execute: this process prepares each edition while presses print the previous ones.
+    from communique.render import verify
+    from communique.render.pdf import press_print
+
+    steps = functools.partial(edition_steps, loaded=loaded)
+    for outcome in presses.run(steps, todo, count, print_here=press_print,
+                               crashed=_crashed, finish=_finished, while_waiting=verify.prepare):
+        job = outcome.job
+        result.problems.extend(outcome.problems)
+        if outcome.edition is None:
+            result.failed.append(job.key)
+            record.editions.pop(job.key, None)
+        else:
+            outcome.edition.problems = list(dict.fromkeys(outcome.problems))
+            result.editions.append(outcome.edition)
+            if write and pdf:
+                inputs = prints.inputs(prints.relevant(outcome.opened, job.path.parent))
+                record.editions[job.key] = {"fixed": fixed[job.key], "inputs": inputs,
+                                            "result": _edition_to_record(outcome.edition)}
+        progress.finished(outcome)
 
     # 4. Write the record and the report; the same problem from several editions is told once.
     result.problems = list(dict.fromkeys(result.problems))
@@ -268,40 +270,57 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     return result
 
 
-def run_edition(job: Job) -> Outcome:
-    """Build one edition from its files: what a worker process runs, so every error is caught."""
-    from communique.cache import recording
+def edition_steps(job: Job, loaded: dict[Path, tuple] | None = None
+                  ) -> Generator[PrintRequest, Printout, Outcome]:
+    """Build one edition: read and render it here, yield what to print and receive the
+    printout (from a press, :mod:`communique.presses`, or this process), then check and write
+    it. Every error is caught: the outcome says what went wrong.
+
+    ``loaded`` holds statements already read (with their problems and the files read): the
+    first edition of each takes its statement from there instead of reading it again.
+    """
     from communique.render.html import TemplateError
 
-    started = time.perf_counter()
     edition = translation = None
-    with recording() as opened:
-        doc, problems = load(job.path, job.workspace)
-        publish = bool(dict(job.options).get("publish"))  # publishing is strict, and more
-        strict, fallback = publish or bool(dict(job.options).get("strict")), False
-        if doc is not None:  # another language: the same statement with its translation applied
-            from communique.i18n.editions import prepare
+    earlier = (loaded or {}).pop(job.path, None)
+    if earlier is not None:
+        doc, problems, read = earlier[0], list(earlier[1]), sorted(earlier[2])
+    else:
+        (doc, problems), read = load(job.path, job.workspace), []
+    publish = bool(dict(job.options).get("publish"))  # publishing is strict, and more
+    strict, fallback = publish or bool(dict(job.options).get("strict")), False
+    if doc is not None:  # another language: the same statement with its translation applied
+        from communique.i18n.editions import prepare
 
-            prepared = prepare(doc, job.workspace, job.lang, strict=strict)
-            doc, fallback = prepared.doc, prepared.fallback
-            translation = prepared.translation
-            problems += prepared.problems
-        if publish and problems:  # a warning in the content (a source never cited) stops it too
-            problems, doc = publication_problems(problems), None
-        if doc is not None:
-            try:
-                edition, more = build_edition(doc, job.slug, job.workspace, write=job.write,
-                                              pdf=job.pdf, fallback=fallback, strict=strict,
-                                              publish=publish)
-                problems += more
-                if edition is not None and translation is not None:
-                    edition.units = len(translation.states)
-                    edition.fallbacks = len(translation.fallbacks)
-            except TemplateError as exc:
-                problems.append(exc.problem)
-            except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
-                problems.append(edition_failure(job.workspace.display(job.path), job.lang, exc))
-    return Outcome(job, edition, problems, sorted(opened), time.perf_counter() - started)
+        prepared = prepare(doc, job.workspace, job.lang, strict=strict)
+        doc, fallback = prepared.doc, prepared.fallback
+        translation = prepared.translation
+        problems += prepared.problems
+    if publish and problems:  # a warning in the content (a source never cited) stops it too
+        problems, doc = publication_problems(problems), None
+    if doc is not None:
+        try:
+            edition, more = yield from build_edition(doc, job.slug, job.workspace, write=job.write,
+                                                     pdf=job.pdf, fallback=fallback,
+                                                     strict=strict, publish=publish)
+            problems += more
+            if edition is not None and translation is not None:
+                edition.units = len(translation.states)
+                edition.fallbacks = len(translation.fallbacks)
+        except TemplateError as exc:
+            problems.append(exc.problem)
+        except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
+            problems.append(edition_failure(job.workspace.display(job.path), job.lang, exc))
+    return Outcome(job, edition, problems, read, 0.0)
+
+
+def _finished(outcome: Outcome, opened: set[str], seconds: float) -> Outcome:
+    """An outcome completed with the files its edition read and the time its steps took."""
+    outcome.opened = sorted(opened.union(outcome.opened))
+    outcome.seconds = seconds
+    if outcome.edition is not None:
+        outcome.edition.seconds = seconds
+    return outcome
 
 
 def _crashed(job: Job, exc: BaseException) -> Outcome:
@@ -351,8 +370,10 @@ def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
 
 def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool,
                   pdf: bool = True, fallback: bool = False, strict: bool = False,
-                  publish: bool = False) -> tuple[Edition | None, list[Problem]]:
-    """Render the web and print HTML, print the PDF, check it, and write both outputs.
+                  publish: bool = False
+                  ) -> Generator[PrintRequest, Printout, tuple[Edition | None, list[Problem]]]:
+    """Render the web and print HTML, have the PDF printed (the one step this generator
+    yields), check it, and write both outputs.
 
     With ``pdf=False`` only the web page is written (the preview server shows it first).
     ``fallback`` says some of the text is printed in the source language (a missing
@@ -363,9 +384,8 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     from communique.i18n import ui
     from communique.i18n.editions import pdf_problem
     from communique.render.html import render
-    from communique.render.pdf import edition_pdf
+    from communique.render.pdf import edition_pdf, edition_request
 
-    started = time.perf_counter()
     lang = doc.statement.lang
     edition = Edition(slug, lang)
     if publish and doc.statement.draft:
@@ -383,14 +403,15 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     edition.notes = len(web.notes)
     where = doc.located.display
     if not write:
-        edition.seconds = time.perf_counter() - started
         return edition, problems
     if not pdf:
         edition.html_path = workspace.build_dir / slug / lang / "index.html"
         write_atomic(edition.html_path, web.html.encode("utf-8"))
-        edition.seconds = time.perf_counter() - started
         return edition, problems
-    made = edition_pdf(doc, printed_html, workspace)  # printed, checked, first page drawn
+    request, more = edition_request(doc, printed_html, workspace)
+    problems += more
+    printout = yield request  # printed and its first page drawn, here or in a press
+    made = edition_pdf(doc, printed_html, request, printout)  # checked
     printed = made.printed
     edition.pages = printed.pages
     for message in printed.warnings:
@@ -410,7 +431,6 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
 
     for name, data in data_files(doc, web.notes, f"{slug}-{lang}").items():
         write_atomic(out / name, data)  # sources (CSL-JSON, CSV), incidents (JSON, CSV)
-    edition.seconds = time.perf_counter() - started
     return edition, problems
 
 

@@ -126,7 +126,7 @@ def _editions(result, workspace) -> None:
 def serve(port: int, jobs: int | None, open_browser: bool) -> None:
     """Preview build/ in a browser, rebuilding and reloading on every save."""
     from communique.serve import serve as run
-    from communique.workers import default_jobs
+    from communique.presses import default_jobs
 
     workspace = _workspace()
     try:

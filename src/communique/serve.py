@@ -232,24 +232,17 @@ def affected(changed: Iterable[Path], workspace) -> list[Path]:
 
 
 class Preview:
-    """The rebuild loop: web pages first, in this process; then PDFs in the warm workers."""
+    """The rebuild loop: web pages first, in this process; then PDFs in warm presses."""
 
     def __init__(self, root: Path, jobs: int, say: Callable[[str], None]):
-        from communique import workers
+        from communique import presses
 
         self.root = root
         self.jobs = jobs
         self.say = say
         self.changes = Changes()
-        self.executor = workers.pool(jobs)
-        self.warm()
-
-    def warm(self) -> None:
-        """Start every worker now, so the first save does not wait for WeasyPrint's import."""
-        from communique import workers
-
-        for future in [self.executor.submit(workers.ready) for _ in range(self.jobs)]:
-            future.result()
+        if jobs > 1:  # presses import WeasyPrint now, so that the first save does not wait
+            presses.warm(jobs)
 
     def workspace(self):
         from communique.workspace import find_workspace
@@ -272,12 +265,7 @@ class Preview:
         workspace = self.current_workspace()
         if workspace is None:
             return
-        result = build(workspace, folders, jobs=self.jobs, executor=self.executor)
-        if getattr(self.executor, "_broken", False):  # a worker died: start afresh
-            from communique import workers
-
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = workers.pool(self.jobs)
+        result = build(workspace, folders, jobs=self.jobs)  # a press that died is replaced
         build_dir = workspace.build_dir
         paths = ["index.html"] + [_under(e.pdf_path, build_dir) for e in result.built
                                   if e.pdf_path]
@@ -331,7 +319,9 @@ class Preview:
         self.changes.publish(paths, problems)
 
     def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        from communique import presses
+
+        presses.stop_all()
 
 
 def _under(path: Path, build_dir: Path) -> str:

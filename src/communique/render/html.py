@@ -42,12 +42,24 @@ class Rendered:
 
 
 @lru_cache(maxsize=8)
-def environment(templates_dir: Path | None) -> jinja2.Environment:
-    """The Jinja2 environment: the workspace's templates first, then the built-in ones."""
+def environment(templates_dir: Path | None, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: the workspace's templates first, then the built-in ones.
+
+    Compiled templates are kept in ``cache_dir`` (Jinja2's bytecode cache, keyed by each
+    template's source), so a build does not compile them again in every process.
+    """
     loaders = [jinja2.FileSystemLoader(str(templates_dir))] if templates_dir and templates_dir.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    compiled = None
+    if cache_dir is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            compiled = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:  # a read-only build folder: compile every time
+            pass
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -154,7 +166,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
     ``fallback`` says the edition shows some text in another language than its own (a missing
     translation): like a statement marked ``draft``, it is printed with a DRAFT mark.
     """
-    env = environment(workspace.templates_dir)
+    env = environment(workspace.templates_dir, workspace.build_dir / ".cache" / "templates")
     statement = doc.statement
     name = f"{statement.type}.html.j2"
     settings = workspace.settings

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
+from communique.render.libraries import import_weasyprint
 from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
 
 if TYPE_CHECKING:
@@ -36,8 +37,9 @@ DATA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": 
 NO_HARFBUZZ_SUBSET = ("libharfbuzz-subset0 is not installed: fonts are subset with fontTools, "
                       "which makes every build's PDF different (run scripts/setup.sh)")
 
-__all__ = ["ACCESSIBLE", "ARCHIVAL", "DataFile", "EditionPdf", "LayoutIssue", "Printed",
-           "edition_pdf", "misplaced_notes", "print_pdf", "reproducible_fonts"]
+__all__ = ["ACCESSIBLE", "ARCHIVAL", "DataFile", "EditionPdf", "LayoutIssue", "PrintRequest",
+           "Printed", "Printout", "edition_pdf", "edition_request", "misplaced_notes",
+           "press_print", "print_pdf", "reproducible_fonts"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def _captured_warnings():
 
 def reproducible_fonts() -> bool:
     """Whether WeasyPrint subsets fonts with HarfBuzz (byte-identical output) or fontTools."""
+    import_weasyprint()
     from weasyprint.text.ffi import harfbuzz_subset
 
     return harfbuzz_subset is not None
@@ -199,6 +202,7 @@ def print_pdf(html: str, base: Path, roots: list[Path], *,
     paths and URLs go through the sandbox fetcher like every other resource, since WeasyPrint
     would open a plain file name directly.
     """
+    import_weasyprint()
     from weasyprint import HTML, Attachment
     from weasyprint.pdf.anchors import MIMETYPES
 
@@ -232,6 +236,35 @@ def print_pdf(html: str, base: Path, roots: list[Path], *,
 
 
 @dataclass
+class PrintRequest:
+    """What a press needs to print one edition: plain data, sent to another process."""
+
+    html: str
+    base: Path  # resources are relative to this folder (the statement's)
+    roots: list[Path]  # the folders resources may come from
+    attachments: list[DataFile] = field(default_factory=list)
+    archive: bool = False
+    date: dt.date | None = None
+
+
+@dataclass
+class Printout:
+    """A printed edition and the picture of its first page."""
+
+    printed: Printed
+    thumbnail: bytes  # PNG
+
+
+def press_print(request: PrintRequest) -> Printout:
+    """Print a request and draw its first page: the part of an edition a press does."""
+    from communique.render.thumbnail import first_page_png
+
+    printed = print_pdf(request.html, request.base, request.roots, attachments=request.attachments,
+                        archive=request.archive, date=request.date)
+    return Printout(printed, first_page_png(printed.pdf))
+
+
+@dataclass
 class EditionPdf:
     """An edition's finished PDF with its first-page picture and every problem found in it."""
 
@@ -241,34 +274,45 @@ class EditionPdf:
     verified: Verified
 
 
-def edition_pdf(doc, rendered, workspace, *, archive: bool | None = None) -> EditionPdf:
-    """Print one edition (``rendered``: its print HTML and notes), check the result and draw
-    its first page.
-
-    Layout faults are warnings; a note that runs over the text and a PDF that fails the
-    structure check (:mod:`communique.render.verify`) are errors. Faults of a note point at the
-    citation in the content that made it. WeasyPrint's own warnings are left in
-    ``printed.warnings`` for the caller, which knows which of them are errors (a missing glyph).
-    """
+def edition_request(doc, rendered, workspace, *,
+                    archive: bool | None = None) -> tuple[PrintRequest, list[Problem]]:
+    """What to print for one edition (``rendered``: its print HTML and notes): the HTML, the
+    folders its resources may come from and, in archive mode, the statement's data files."""
     from communique.errors import Problem
     from communique.render.archive import source_files
-    from communique.render.thumbnail import first_page_png
-    from communique.render.verify import verify_pdf
     from communique.workspace import BUILTIN_TEMPLATES
 
     statement = doc.statement
-    lang, where = statement.lang, doc.located.display
     archive = workspace.settings.pdf.archive if archive is None else archive
     problems: list[Problem] = []
     files: list[DataFile] = []
     if archive:
         from communique.citations.export import sources_csl
 
-        files, skipped = source_files(doc.located.path, workspace.root, lang,
+        files, skipped = source_files(doc.located.path, workspace.root, statement.lang,
                                       sources_csl(doc, rendered.notes))
-        problems += [Problem(where, 0, 0, f"PDF ({lang}): {message}", "warning") for message in skipped]
-    printed = print_pdf(rendered.html, doc.located.path.parent, [workspace.root, BUILTIN_TEMPLATES],
-                        attachments=files, archive=archive, date=statement.date)
+        problems += [Problem(doc.located.display, 0, 0, f"PDF ({statement.lang}): {message}",
+                             "warning") for message in skipped]
+    request = PrintRequest(rendered.html, doc.located.path.parent,
+                           [workspace.root, BUILTIN_TEMPLATES], files, archive, statement.date)
+    return request, problems
+
+
+def edition_pdf(doc, rendered, request: PrintRequest, printout: Printout) -> EditionPdf:
+    """Check a printed edition: notes away from their call, layout faults and the structure
+    check (:mod:`communique.render.verify`).
+
+    Layout faults are warnings; a note that runs over the text and a PDF that fails the
+    structure check are errors. Faults of a note point at the citation in the content that
+    made it. WeasyPrint's own warnings are left in ``printed.warnings`` for the caller, which
+    knows which of them are errors (a missing glyph).
+    """
+    from communique.errors import Problem
+    from communique.render.verify import verify_pdf
+
+    printed = printout.printed
+    lang, where = doc.statement.lang, doc.located.display
+    problems: list[Problem] = []
     marks = {note.number: note.mark_index for note in rendered.notes}
 
     def problem(message: str, severity: str, note: int | None = None) -> Problem:
@@ -287,6 +331,6 @@ def edition_pdf(doc, rendered, workspace, *, archive: bool | None = None) -> Edi
             problems.append(problem(f"note {number} is printed on page {note_page or '?'} but its "
                                     f"call is on page {call_page}", "warning", number))
     problems += [problem(issue.message, issue.severity, issue.note) for issue in printed.layout]
-    verified = verify_pdf(printed.pdf, lang=lang, pages=printed.pages, archive=archive)
+    verified = verify_pdf(printed.pdf, lang=lang, pages=printed.pages, archive=request.archive)
     problems += [Problem(where, 0, 0, f"PDF ({lang}) check: {message}") for message in verified.problems]
-    return EditionPdf(printed, first_page_png(printed.pdf), problems, verified)
+    return EditionPdf(printed, printout.thumbnail, problems, verified)

@@ -28,5 +28,5 @@ def first_page_png(pdf: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
     finally:
         document.close()
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", optimize=True)
+    image.convert("RGB").save(out, format="PNG", compress_level=6)  # 4x faster than optimize
     return out.getvalue()

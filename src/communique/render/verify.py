@@ -53,6 +53,11 @@ class Verified:
         return ", ".join(parts)
 
 
+def prepare() -> None:
+    """Import the PDF reader now (a build calls this while its first PDF is being printed)."""
+    import pypdf  # noqa: F401
+
+
 def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None = None,
                archive: bool | None = None) -> Verified:
     """Check ``pdf`` (bytes or a path). ``lang``, ``pages`` and ``archive`` are what the build
