@@ -57,8 +57,11 @@ class _Dies:
 
 def _steps(request):
     """Edition steps in miniature: yield one request, return what came back (or the error)."""
+    from communique.presses import AWAIT
+
+    yield request
     try:
-        printout = yield request
+        printout = yield AWAIT
     except Exception as exc:  # noqa: BLE001
         return f"failed: {type(exc).__name__}"
     return printout.printed.pages
@@ -112,7 +115,10 @@ def test_one_job_or_one_worker_runs_in_this_process():
     from communique import presses
 
     def steps(job):
+        from communique.presses import AWAIT
+
         yield job
+        assert (yield AWAIT) == job
         return os.getpid()
 
     assert not presses.warming()
@@ -195,3 +201,28 @@ def test_a_press_sees_its_connection_close_though_another_was_forked_after_it():
     finally:
         first.close(kill=True)
         second.close(kill=True)
+
+
+def _drops(request):
+    """Steps that ask for a print, then fail before they need it (a web page that errors)."""
+    yield request
+    return "dropped"
+
+
+@pytest.mark.slow
+def test_steps_that_end_before_their_print_leave_the_presses_usable(tmp_path, monkeypatch):
+    from communique import presses
+    from communique.render.pdf import press_print
+
+    monkeypatch.chdir(tmp_path)
+
+    def steps(job):
+        return _drops(job[1]) if job[0] == "drop" else _steps(job[1])
+
+    jobs = [("drop", _request("one")), ("keep", _request("two")), ("drop", _request("three")),
+            ("keep", _request("four"))]
+    results = sorted(map(str, presses.run(steps, jobs, 2, print_here=press_print,
+                                          crashed=_crashed, finish=_finish)))
+    assert results == ["1", "1", "dropped", "dropped"]
+    assert len(presses._idle) == 2 and all(p.returncode is None for p in presses._idle)
+    presses.stop_all()

@@ -24,7 +24,7 @@ from communique.workspace import BUILTIN_TEMPLATES, Workspace
 
 if TYPE_CHECKING:
     from communique.document import Document
-    from communique.render.pdf import PrintRequest, Printout
+    from communique.render.pdf import Printout
 
 
 @dataclass
@@ -271,8 +271,8 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
 
 
 def edition_steps(job: Job, loaded: dict[Path, tuple] | None = None
-                  ) -> Generator[PrintRequest, Printout, Outcome]:
-    """Build one edition: read and render it here, yield what to print and receive the
+                  ) -> Generator[object, Printout | None, Outcome]:
+    """Build one edition: read and render it here, yield what to print and later receive the
     printout (from a press, :mod:`communique.presses`, or this process), then check and write
     it. Every error is caught: the outcome says what went wrong.
 
@@ -371,9 +371,12 @@ def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
 def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool,
                   pdf: bool = True, fallback: bool = False, strict: bool = False,
                   publish: bool = False
-                  ) -> Generator[PrintRequest, Printout, tuple[Edition | None, list[Problem]]]:
-    """Render the web and print HTML, have the PDF printed (the one step this generator
-    yields), check it, and write both outputs.
+                  ) -> Generator[object, Printout | None, tuple[Edition | None, list[Problem]]]:
+    """Render the print and web HTML, have the PDF printed, check it, and write both outputs.
+
+    The print request is yielded as soon as the print HTML is ready, so that a press prints
+    while the web page is rendered here; then the generator yields ``AWAIT`` and receives the
+    printout (see :func:`communique.presses.run`).
 
     With ``pdf=False`` only the web page is written (the preview server shows it first).
     ``fallback`` says some of the text is printed in the source language (a missing
@@ -383,6 +386,7 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     """
     from communique.i18n import ui
     from communique.i18n.editions import pdf_problem
+    from communique.presses import AWAIT
     from communique.render.html import render
     from communique.render.pdf import edition_pdf, edition_request
 
@@ -395,8 +399,12 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     strings, problems = ui.load(workspace, lang, severity=severity)  # the templates' own words
     if any(p.is_error for p in problems):
         return None, problems
+    if write and pdf:  # printing starts first: it takes longest
+        printed_html = render(doc, workspace, "print", fallback=fallback, strings=strings)
+        request, more = edition_request(doc, printed_html, workspace)
+        problems += more
+        yield request
     web = render(doc, workspace, "web", fallback=fallback, strings=strings)
-    printed_html = render(doc, workspace, "print", fallback=fallback, strings=strings)
     problems += web.problems + strings.problems(severity)
     if any(p.is_error for p in problems):
         return None, problems
@@ -408,9 +416,7 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
         edition.html_path = workspace.build_dir / slug / lang / "index.html"
         write_atomic(edition.html_path, web.html.encode("utf-8"))
         return edition, problems
-    request, more = edition_request(doc, printed_html, workspace)
-    problems += more
-    printout = yield request  # printed and its first page drawn, here or in a press
+    printout = yield AWAIT  # printed and its first page drawn, here or in a press
     made = edition_pdf(doc, printed_html, request, printout)  # checked
     printed = made.printed
     edition.pages = printed.pages

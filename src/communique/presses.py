@@ -282,19 +282,24 @@ def stop_all() -> None:
 
 # -- running steps ---------------------------------------------------------------------------
 
+AWAIT = "await the printout"  # what edition steps yield when they need the printed PDF
+
+
 def run(steps: Callable[[Any], Steps], jobs: Iterable[Any], workers: int,
         print_here: Callable[[Any], Any], crashed: Callable[[Any, BaseException], Any],
         finish: Callable[[Any, set[str], float], Any],
         while_waiting: Callable[[], None] | None = None) -> Iterator[Any]:
     """Yield the outcome of every job, in the order they finish.
 
-    ``steps(job)`` is a generator that yields the print request of its edition (or none) and
-    receives the printout; ``print_here`` prints a request in this process. With one worker,
-    or a single job and no press already waiting, everything happens here. ``crashed(job, exc)``
-    is the outcome of a job whose press died twice; ``finish(outcome, opened, seconds)``
-    completes an outcome with the files its steps read here and its working time.
-    ``while_waiting`` is called once, the first time this process waits for a press (to
-    import what checking a PDF needs, for instance).
+    ``steps(job)`` is a generator: it yields its edition's print request (and is resumed at
+    once, so that it can go on with other work while the PDF is printed), then yields
+    :data:`AWAIT` and receives the printout (or the print's error, raised inside it), and
+    returns the outcome; an edition with nothing to print just returns. ``print_here`` prints a
+    request in this process. With one worker, or a single job and no press already waiting,
+    everything happens here. ``crashed(job, exc)`` is the outcome of a job whose press died
+    twice; ``finish(outcome, opened, seconds)`` completes an outcome with the files its steps
+    read here and its working time. ``while_waiting`` is called once, the first time this
+    process waits for a press (to import what checking a PDF needs, for instance).
     """
     jobs = list(jobs)
     if not jobs:
@@ -309,7 +314,7 @@ def run(steps: Callable[[Any], Steps], jobs: Iterable[Any], workers: int,
 
 def _advance(gen: Steps, value: object, opened: set[str],
              error: BaseException | None = None) -> tuple[bool, object]:
-    """Run ``gen`` to its next print request (False, request) or its end (True, outcome),
+    """Run ``gen`` to what it yields next (False, request or AWAIT) or its end (True, outcome),
     noting the files it reads; ``error`` (a print that failed) is raised inside it."""
     from communique.cache import recording
 
@@ -328,16 +333,19 @@ def _in_process(gen: Steps, print_here, finish) -> object:
 
     opened: set[str] = set()
     started = time.perf_counter()
+    printed: tuple[object, BaseException | None] = (None, None)
     done, value = _advance(gen, None, opened)
     while not done:
-        printout, error = None, None
+        if value is AWAIT:
+            done, value = _advance(gen, printed[0], opened, printed[1])
+            continue
         try:
             with recording() as read:
-                printout = print_here(value)
+                printed = (print_here(value), None)
             opened |= read
         except Exception as exc:  # noqa: BLE001 -- the steps report it as the edition's failure
-            error = exc
-        done, value = _advance(gen, printout, opened, error)
+            printed = (None, exc)
+        done, value = _advance(gen, None, opened)
     return finish(value, opened, time.perf_counter() - started)
 
 
@@ -351,6 +359,7 @@ class _Job:
         self.request: object = None
         self.attempts = 0
         self.sent = 0.0
+        self.dropped = False  # its steps ended without it: the printout is not wanted
 
     def advance(self, value: object, error: BaseException | None = None) -> tuple[bool, object]:
         started = time.perf_counter()
@@ -361,14 +370,14 @@ class _Job:
 
 
 class _Scheduler:
-    """Prepares editions here, a little ahead of the presses, and keeps every press busy."""
+    """Prepares editions here, one ahead of the presses, and keeps every press busy."""
 
     def __init__(self, steps, jobs: list, workers: int, crashed, finish, while_waiting=None):
         self.steps, self.crashed, self.finish = steps, crashed, finish
         self.while_waiting = while_waiting
         self.todo = deque(jobs)
         self.workers = workers
-        self.ready: deque[_Job] = deque()  # prepared, waiting for a press
+        self.ready: deque[_Job] = deque()  # requests waiting for a press
         self.busy: dict[Press, _Job] = {}
         self.free: list[Press] = []
         self.done: deque[object] = deque()  # outcomes not yet handed to the caller
@@ -379,11 +388,10 @@ class _Scheduler:
             while self.todo or self.ready or self.busy or self.done:
                 while self.done:
                     yield self.done.popleft()
-                while self.free and self.ready:
-                    self._dispatch(self.free.pop(), self.ready.popleft())
-                if self.todo and len(self.ready) < max(1, len(self.free)):
-                    self._prepare(self.todo.popleft())  # prepare ahead of the presses
-                    self._collect(timeout=0)  # but hand out what a press finished meanwhile
+                if self.todo and not self.ready:  # prepare the next edition while presses print
+                    job = self.todo.popleft()
+                    self._step(_Job(job, self.steps(job)), None)
+                    self._collect(timeout=0)  # and hand out what a press finished meanwhile
                 elif self.busy:
                     if self.while_waiting is not None:
                         self.while_waiting()
@@ -396,25 +404,30 @@ class _Scheduler:
                 press.close(kill=True)
             _idle.extend(p for p in self.free if p.returncode is None)
 
-    def _prepare(self, job) -> None:
-        self._step(_Job(job, self.steps(job)), None)
-
     def _step(self, state: _Job, value: object, error: BaseException | None = None) -> None:
-        """Run a job's steps here until its next print request (queued) or its end."""
+        """Run a job's steps here: a print request is handed to a press (or queued) and the
+        steps go on until they wait for the printout (AWAIT) or end."""
         done, value = state.advance(value, error)
-        if done:
-            self.done.append(self.finish(value, state.opened, state.seconds))
-        else:
-            state.request, state.attempts = value, 0
+        while not done and value is not AWAIT:
+            state.request, state.attempts, state.dropped = value, 0, False
             self.ready.append(state)
+            self._dispatch()
+            done, value = state.advance(None)
+        if done:
+            state.dropped = True
+            if state in self.ready:
+                self.ready.remove(state)
+            self.done.append(self.finish(value, state.opened, state.seconds))
 
-    def _dispatch(self, press: Press, state: _Job) -> None:
-        try:
-            state.sent = time.perf_counter()
-            press.send(state.request)
-            self.busy[press] = state
-        except PressDied as exc:
-            self._died(press, state, exc)
+    def _dispatch(self) -> None:
+        while self.free and self.ready:
+            press, state = self.free.pop(), self.ready.popleft()
+            try:
+                state.sent = time.perf_counter()
+                press.send(state.request)
+                self.busy[press] = state
+            except PressDied as exc:
+                self._died(press, state, exc)
 
     def _collect(self, timeout: float | None) -> None:
         if not self.busy:
@@ -422,30 +435,35 @@ class _Scheduler:
         readable, _, _ = select.select(list(self.busy), [], [], timeout)
         for press in readable:
             state = self.busy.pop(press)
+            printout, read, error = None, (), None
             try:
                 printout, read = press.receive()
             except PressDied as exc:
                 self._died(press, state, exc)
                 continue
             except Exception as exc:  # noqa: BLE001 -- raised in the press: the edition failed
-                self.free.append(press)
-                self._step(state, None, exc)
-                continue
+                error = exc
             self.free.append(press)
-            state.opened.update(read)
-            state.seconds += time.perf_counter() - state.sent
-            self._step(state, printout)
+            if not state.dropped:
+                state.opened.update(read)
+                state.seconds += time.perf_counter() - state.sent
+                self._step(state, printout, error)
+        self._dispatch()
 
     def _died(self, press: Press, state: _Job, exc: PressDied) -> None:
         """A press died: its edition is tried once more in a new press, then reported."""
         press.close(kill=True)
         self.free.append(Press.start())
         state.attempts += 1
-        if state.attempts < 2:
+        if state.dropped:
+            pass
+        elif state.attempts < 2:
             self.ready.appendleft(state)
         else:
+            state.dropped = True
             state.gen.close()
             self.done.append(self.crashed(state.job, exc))
+        self._dispatch()
 
 
 if __name__ == "__main__":  # a press started as a fresh interpreter: python -m communique.presses FD
