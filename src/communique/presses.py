@@ -86,6 +86,7 @@ class Press:
     def __init__(self, sock: socket.socket, pid: int, process: subprocess.Popen | None = None):
         self.sock, self.pid, self.process = sock, pid, process
         self.used = False  # has printed something (an unused press may still be importing)
+        self.returncode: int | None = None  # once it has ended
         _open.add(self)
 
     @classmethod
@@ -148,8 +149,6 @@ class Press:
             except ValueError:
                 pass
         return f"the worker process ended unexpectedly (exit status {code})"
-
-    returncode: int | None = None
 
     def close(self, kill: bool = False) -> None:
         """Stop the press: it ends when its connection closes; ``kill`` does not wait for that
