@@ -277,7 +277,8 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float)
         "",
         "Made by `make bench` (`.venv/bin/python benchmarks/run.py --runs N`); this page is "
         "rewritten by each run. Every time is the **median of "
-        f"{runs} runs** of a whole process started afresh, in a temporary copy of the example "
+        f"{runs} runs** ({2 * runs} for the single edition, {max(3, runs // 2)} for the long "
+        "reports) of a whole process started afresh, in a temporary copy of the example "
         "workspace; peak memory is the largest resident set of the process.",
         "",
         f"Machine: {platform.machine()}, {cpu} core(s) available, Python "
@@ -342,7 +343,7 @@ def main() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(
             [str(tmp / "code"), *filter(None, [os.environ.get("PYTHONPATH")])])
         print("one edition against bare WeasyPrint ...", file=sys.stderr)
-        one = one_edition(tmp, args.runs)
+        one = one_edition(tmp, 2 * args.runs)  # a second each: twice the runs, a steadier median
         print("all editions, no-op and one-word rebuilds ...", file=sys.stderr)
         many = all_editions(tmp, args.runs)
         print("generated reports of 10, 50 and 100 pages ...", file=sys.stderr)

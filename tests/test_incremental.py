@@ -87,6 +87,25 @@ def test_a_file_read_outside_the_statement_is_recorded_and_watched(two: Path):
     assert _rebuilt(_run()) == ["a/en", "b/en"]
 
 
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.slow)])
+def test_a_shared_source_library_read_while_planning_is_recorded(workspace, jobs: str):
+    """The first edition of a statement reuses the statement read while planning; the files
+    read then (a workspace's source library) must still be in its record."""
+    cited = STATEMENT.replace("[@src-a]", "[@shared]")
+    root = workspace({"a": cited.format(title="A"), "b": cited.format(title="B")},
+                     settings='[citations]\nlibraries = ["sources/shared.json"]\n')
+    library = root / "sources" / "shared.json"
+    library.parent.mkdir()
+    entry = {"id": "shared", "type": "webpage", "title": "{}", "URL": "https://example.org/s"}
+    library.write_text(json.dumps([{**entry, "title": "First title"}]))
+    _run("-j", jobs)
+    record = json.loads((root / "build" / CACHE_FILE).read_text())
+    assert all("sources/shared.json" in e["inputs"] for e in record["editions"].values())
+    library.write_text(json.dumps([{**entry, "title": "Second title"}]))
+    assert _rebuilt(_run("-j", jobs)) == ["a/en", "b/en"]
+    assert _rebuilt(_run("-j", jobs)) == []
+
+
 def test_a_removed_output_is_rebuilt_and_a_broken_record_means_a_full_build(two: Path):
     _run()
     (two / "build/a/en/a-en.pdf").unlink()
