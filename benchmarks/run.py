@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import platform
 import re
 import shutil

@@ -80,6 +80,7 @@ def _receive(sock: socket.socket) -> object:
 
 _open: set[Press] = set()  # every press whose connection is open in this process
 
+
 class Press:
     """One press process and the connection to it."""
 
