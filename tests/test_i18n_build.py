@@ -3,6 +3,7 @@ hyphenation, fallbacks and --strict, the translate/status/i18n commands."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
+
+from conftest import GOOD
 
 from communique.build import load
 from communique.cli import main
@@ -202,3 +205,55 @@ def test_strict_build_writes_no_edition_with_a_fallback(workspace):
     html = (root / "build" / "s" / "ru" / "index.html").read_text(encoding="utf-8")
     assert '<h1><span lang="en" dir="ltr" class="untranslated">Protect civilians</span></h1>' in html
     shutil.rmtree(root / "build")
+
+
+def test_web_pages_link_to_the_statement_in_its_other_languages(example_workspace):
+    """Every web edition lists all the statement's languages by their own names, links the
+    others (with hreflang, in the page and in its head) and marks its own; print has none."""
+    from communique.build import build
+
+    result = build(find_workspace(), [], pdf=False, jobs=1)
+    assert not result.errors, result.errors
+    pages = {e.lang: e.html_path for e in result.editions}
+    assert sorted(pages) == ["ar", "az", "en", "hy", "ru"]
+    names = {"en": "English", "ru": "Русский", "hy": "Հայերեն", "az": "Azərbaycan",
+             "ar": "العربية"}
+    for lang, path in pages.items():
+        html = path.read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="languages" aria-label="([^"]+)">(.*?)</nav>', html, re.S)
+        assert nav, lang
+        assert nav.group(1) == {"en": "Languages", "ru": "Языки", "hy": "Լեզուներ",
+                                "az": "Dillər", "ar": "اللغات"}[lang]
+        assert re.search(rf'<span aria-current="page" lang="{lang}"[^>]*>{names[lang]}</span>',
+                         nav.group(2))
+        for other in set(pages) - {lang}:
+            href = f"../{other}/index.html"
+            assert f'<a href="{href}" hreflang="{other}" lang="{other}" dir="auto">' \
+                   f'{names[other]}</a>' in nav.group(2)
+            assert f'<link rel="alternate" hreflang="{other}" href="{href}">' in html
+            assert (path.parent / href).resolve() == pages[other].resolve()
+    doc, _ = load(next(iter(find_workspace().statements())), find_workspace())
+    printed = render(doc, find_workspace(), "print", languages=sorted(pages))
+    assert 'class="languages"' not in printed.html and "hreflang" not in printed.html
+
+
+def test_a_statement_in_one_language_has_no_language_links(workspace):
+    from communique.build import build
+
+    workspace()
+    result = build(find_workspace(), [], pdf=False, jobs=1)
+    html = result.editions[0].html_path.read_text(encoding="utf-8")
+    assert 'class="languages"' not in html and "hreflang" not in html
+
+
+def test_a_new_language_rebuilds_the_editions_that_link_to_it(workspace):
+    """Adding a translation changes the other editions' web pages (their language links)."""
+    root = workspace({"a": GOOD, "b": GOOD})
+    run = CliRunner().invoke
+    assert run(main, ["build", "-j", "1", "-q"]).exit_code == 0
+    assert run(main, ["translate", "content/a", "--lang", "ru"]).exit_code == 0
+    done = run(main, ["build", "-j", "1", "--json"])
+    rebuilt = sorted(f"{e['statement']}/{e['lang']}" for e in json.loads(done.stdout)["editions"]
+                     if e["rebuilt"])
+    assert rebuilt == ["a/en", "a/ru"]
+    assert 'hreflang="ru"' in (root / "build" / "a" / "en" / "index.html").read_text()

@@ -76,6 +76,7 @@ class Job:
     write: bool = True
     pdf: bool = True  # False: only the web page (the preview server's first, fast pass)
     options: tuple[tuple[str, object], ...] = ()  # build options that change the output
+    langs: tuple[str, ...] = ()  # the languages of all the statement's editions
 
     @property
     def slug(self) -> str:
@@ -219,7 +220,7 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     fixed: dict[str, str] = {}
     for path, langs in planned:
         for lang in langs:
-            job = Job(path, lang, workspace, write, pdf, frozen_options)
+            job = Job(path, lang, workspace, write, pdf, frozen_options, tuple(langs))
             fixed[job.key] = prints.edition(path.parent, lang, langs)
             entry = record.editions.get(job.key)
             edition = _edition_from_record(entry["result"]) if entry else None
@@ -302,7 +303,8 @@ def edition_steps(job: Job, loaded: dict[Path, tuple] | None = None
         try:
             edition, more = yield from build_edition(doc, job.slug, job.workspace, write=job.write,
                                                      pdf=job.pdf, fallback=fallback,
-                                                     strict=strict, publish=publish)
+                                                     strict=strict, publish=publish,
+                                                     languages=job.langs)
             problems += more
             if edition is not None and translation is not None:
                 edition.units = len(translation.states)
@@ -370,7 +372,7 @@ def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
 
 def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool,
                   pdf: bool = True, fallback: bool = False, strict: bool = False,
-                  publish: bool = False
+                  publish: bool = False, languages: tuple[str, ...] = ()
                   ) -> Generator[object, Printout | None, tuple[Edition | None, list[Problem]]]:
     """Render the print and web HTML, have the PDF printed, check it, and write both outputs.
 
@@ -383,6 +385,7 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     translation); with ``strict`` a template string without translation is an error. An
     edition with errors (a missing glyph in the PDF among them) is not written: None.
     ``publish`` (``build --publish``) refuses a draft, and makes every warning an error.
+    ``languages`` are those of all the statement's editions: the web page links to the others.
     """
     from communique.i18n import ui
     from communique.i18n.editions import pdf_problem
@@ -404,7 +407,7 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
         request, more = edition_request(doc, printed_html, workspace)
         problems += more
         yield request
-    web = render(doc, workspace, "web", fallback=fallback, strings=strings)
+    web = render(doc, workspace, "web", fallback=fallback, strings=strings, languages=languages)
     problems += web.problems + strings.problems(severity)
     if any(p.is_error for p in problems):
         return None, problems

@@ -139,12 +139,15 @@ class Fingerprints:
     def edition(self, folder: Path, lang: str, langs: Iterable[str]) -> str:
         """The fixed inputs of the edition of the statement in ``folder`` in ``lang``.
 
-        ``langs`` are the languages of every edition being built: files named for one of them
-        other than ``lang`` are left out.
+        ``langs`` are the languages of the statement's editions: files named for one of them
+        other than ``lang`` are left out, and the list itself counts (the web page links to
+        the other languages).
         """
+        langs = list(langs)
         others = {other for other in langs if other != lang}
         h = hashlib.sha256(self.shared().encode())
         h.update(lang.encode())
+        h.update(json.dumps(langs).encode())
         for label, tree in (("statement", folder), ("templates", self.root / "templates"),
                             ("builtin", self.builtin)):
             kept = [(name, digest) for name, digest in self.tree(tree)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -151,16 +152,34 @@ def _join(ctx, items, style: str = "standard") -> Markup:
 
 
 def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False,
-           strings: ui.Strings | None = None) -> Rendered:
+           strings: ui.Strings | None = None, languages: Sequence[str] = ()) -> Rendered:
     """Render one edition with its template strings (``strings``; by default the catalogs of
-    its language, see ``communique.i18n.ui``) in force."""
+    its language, see ``communique.i18n.ui``) in force. ``languages`` are those of all the
+    statement's editions: a web page links to the others."""
     if strings is None:
         strings, _ = ui.load(workspace, doc.statement.lang)
     with ui.active(strings):
-        return _render(doc, workspace, medium, fallback=fallback)
+        return _render(doc, workspace, medium, fallback=fallback, languages=languages)
 
 
-def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False) -> Rendered:
+def editions(lang: str, languages: Sequence[str]) -> list[dict]:
+    """The statement's editions for a web page's language links: each language by its own
+    name, the address of its page relative to this one, and whether it is this page's."""
+    if len(languages) < 2:
+        return []
+    found = []
+    for code in languages:
+        try:
+            name = Locale.parse(code.replace("-", "_")).get_display_name() or code
+        except (ValueError, LookupError):
+            name = code
+        found.append({"lang": code, "name": name[:1].upper() + name[1:],
+                      "href": f"../{code}/index.html", "current": code == lang})
+    return found
+
+
+def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False,
+            languages: Sequence[str] = ()) -> Rendered:
     """Render one edition for ``medium`` ("web" or "print"), notes numbered in reading order.
 
     ``fallback`` says the edition shows some text in another language than its own (a missing
@@ -187,6 +206,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "footer": settings.documents.footer_for(lang),
         "font_family": settings.fonts.stack(lang),
         "statement_dir": str(doc.located.path.parent),
+        "editions": editions(lang, languages) if medium == "web" else [],
     }
     try:
         template = env.get_template(name)
