@@ -257,3 +257,22 @@ def test_a_new_language_rebuilds_the_editions_that_link_to_it(workspace):
                      if e["rebuilt"])
     assert rebuilt == ["a/en", "a/ru"]
     assert 'hreflang="ru"' in (root / "build" / "a" / "en" / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_build_lang_builds_only_those_editions_and_keeps_the_others(example_workspace):
+    run = CliRunner().invoke
+    done = run(main, ["build", "-j", "1", "--json", "--lang", "ru"])
+    assert done.exit_code == 0, done.stderr
+    assert [(e["lang"], e["rebuilt"]) for e in json.loads(done.stdout)["editions"]] == [("ru", True)]
+    out = example_workspace / "build" / "nagorno-karabakh-2020"
+    assert (out / "ru" / "nagorno-karabakh-2020-ru.pdf").is_file() and not (out / "en").exists()
+
+    unknown = run(main, ["build", "-j", "1", "-q", "--lang", "fr"])
+    assert unknown.exit_code == 1
+    assert ("content: error: --lang fr: no statement has an edition in 'fr' (languages: ar, az, "
+            "en, hy, ru)") in unknown.stderr
+
+    done = run(main, ["build", "-j", "1", "--json"])  # the rest; ru is still up to date
+    states = {e["lang"]: e["rebuilt"] for e in json.loads(done.stdout)["editions"]}
+    assert states == {"ar": True, "az": True, "en": True, "hy": True, "ru": False}

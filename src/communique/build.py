@@ -16,7 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING
 
 from communique.errors import ContentError, Problem
@@ -165,7 +165,7 @@ def languages(doc: Document, workspace: Workspace) -> list[str]:
 
 def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
           force: bool = False, options: dict | None = None, pdf: bool = True,
-          progress: Progress | None = None) -> Result:
+          progress: Progress | None = None, only: Iterable[str] = ()) -> Result:
     """Build (or with ``write=False`` only check) the statements at ``paths`` (default: all).
 
     ``jobs`` worker processes build the editions (default: one a core; 1 builds in this
@@ -174,6 +174,9 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     settings of this run that change the output (they are part of every fingerprint).
     ``pdf=False`` writes only the web pages and leaves the record alone. Presses started
     earlier in this process (by the command line, or the preview server) are used when waiting.
+    ``only`` limits the build to the editions in these languages (``build --lang``); the others
+    are neither built nor reported, and their record is kept. A language no statement has is an
+    error.
     """
     from communique import cache, presses
 
@@ -218,8 +221,18 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     # 2. Fingerprint: keep the editions whose inputs are as they were when last built.
     todo: list[Job] = []
     fixed: dict[str, str] = {}
+    wanted = {code.lower() for code in only}
+    if wanted:
+        known = sorted({lang for _, langs in planned for lang in langs})
+        for code in sorted(wanted - {lang.lower() for lang in known}):
+            result.problems.append(Problem(workspace.display(workspace.content_dir), 0, 0,
+                                           f"--lang {code}: no statement "
+                                           f"has an edition in '{code}' (languages: "
+                                           f"{', '.join(known) or 'none'})"))
     for path, langs in planned:
         for lang in langs:
+            if wanted and lang.lower() not in wanted:
+                continue
             job = Job(path, lang, workspace, write, pdf, frozen_options, tuple(langs))
             fixed[job.key] = prints.edition(path.parent, lang, langs)
             entry = record.editions.get(job.key)

@@ -60,8 +60,12 @@ def main() -> None:
 @click.option("--archive", is_flag=True,
               help="Make every PDF a PDF/A-3b carrying the statement's data, for this build "
                    "(as [pdf] archive = true in communique.toml).")
+@click.option("-l", "--lang", "langs", metavar="CODE", multiple=True,
+              help="Build only the editions in this language (repeatable); the others are left "
+                   "as they are.")
 def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
-          as_json: bool, strict: bool, publish: bool, archive: bool) -> None:
+          as_json: bool, strict: bool, publish: bool, archive: bool,
+          langs: tuple[str, ...]) -> None:
     """Build every statement under content/ (or those named) into build/.
 
     Only editions whose content, translation, templates or settings changed are rebuilt.
@@ -74,7 +78,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
         workspace.settings = workspace.settings.model_copy(update={"pdf": pdf})
     if quiet or as_json:
         result = run(workspace, list(paths), jobs=jobs, force=force,
-                     options=_options(strict, publish, archive))
+                     options=_options(strict, publish, archive), only=langs)
     else:
         from rich.console import Console
 
@@ -82,7 +86,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
 
         with Bar(Console(stderr=True)) as bar:
             result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar,
-                         options=_options(strict, publish, archive))
+                         options=_options(strict, publish, archive), only=langs)
     _report(result.problems)
     if as_json:
         from communique.progress import as_json as summary
