@@ -86,7 +86,7 @@ def test_report_has_incident_table_timeline_figure_and_sources(report):
     table = html[html.index('id="incidents-attacks-table"'):]
     table = table[:table.index("</table>")]
     assert table.count("<tr>") == 7  # the header and six incidents
-    assert "Sep 27 – 29, 2020" in spaced(table) and "Yes" not in table
+    assert "September 27 – 29, 2020" in spaced(table) and "Yes" not in table
     svg = re.search(r'<svg [^>]*class="chart timeline"[^>]*>(.*?)</svg>', html, re.S)
     assert svg and svg.group(1).count("<circle") == 5 + 2  # five one-day incidents, the legend
     assert svg.group(1).count('rx="6"') == 1  # the three-day toll as a bar
@@ -372,6 +372,25 @@ def test_embargo_is_printed_in_the_edition_language(workspace, lang, expected):
     assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
     html = (root / "build" / "one" / lang / "index.html").read_text()
     assert expected in spaced(html)
+
+
+@pytest.mark.parametrize("lang, start, end, expected", [
+    ("en", "2020-09-27", "2020-09-29", "September 27 – 29, 2020"),
+    ("en-GB", "2020-09-27", "2020-10-02", "27 September – 2 October 2020"),
+    ("ru", "2020-09-27", "2020-09-29", "27—29 сентября 2020 г."),  # the genitive, as in dates
+    ("ru", "2020-12-30", "2021-01-02", "30 декабря 2020 г. — 2 января 2021 г."),
+    ("ar", "2020-09-27", "2020-09-29", "27–29 سبتمبر 2020"),
+])
+def test_a_span_of_dates_writes_its_months_in_full(lang, start, end, expected):
+    import datetime as dt
+
+    from communique.render.html import environment
+
+    env = environment(None)
+    template = env.from_string("{{ start | period(end) }}")
+    got = template.render(lang=lang, start=dt.date.fromisoformat(start),
+                          end=dt.date.fromisoformat(end))
+    assert spaced(got) == expected
 
 
 def test_embargo_without_time_zone_is_refused(workspace):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,12 +87,25 @@ def _date(ctx, value: dt.date | None, format: str = "long") -> str:
 
 @jinja2.pass_context
 def _period(ctx, start: dt.date | None, end: dt.date | None = None) -> str:
-    """A date, or a span of dates the language's way: "27–29 September 2020", "27–29 сент. 2020 г."."""
+    """A date, or a span of dates the language's way, months in full as in single dates:
+    "September 27 – 29, 2020", "27—29 сентября 2020 г.", "27–29 سبتمبر 2020".
+
+    CLDR has span patterns only with abbreviated months (yMMMd) for most languages; their
+    pieces are used with the month written out (MMM → MMMM, in Russian the genitive)."""
     if start is None:
         return ""
     if end is None or end == start:
         return _date(ctx, start)
-    return format_interval(start, end, "yMMMd", locale=_locale(ctx))
+    locale = _locale(ctx)
+    field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    pieces = (locale.interval_formats.get("yMMMd") or {}).get(field)
+    if not pieces or len(pieces) != 2:
+        return format_interval(start, end, "yMMMd", locale=locale)
+    return "".join(format_date(day, _FULL_MONTH.sub(r"\1\1\1\1", piece), locale=locale)
+                   for piece, day in zip(pieces, (start, end)))
+
+
+_FULL_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")  # MMM or LLL, not MM or MMMM
 
 
 @jinja2.pass_context
