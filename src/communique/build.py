@@ -211,6 +211,8 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
             record.statements.pop(slug, None)
             continue
         langs = languages(doc, workspace)
+        if count > 1 and len(langs) > 1:  # (a statement never built before: now it is known)
+            presses.warm(count)
         loaded[path] = (doc, problems, read)
         record.statements[slug] = {"fingerprint": fingerprint, "langs": langs,
                                    "path": path.resolve().relative_to(workspace.root.resolve())
