@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "nagorno-karabakh-2020"
@@ -25,6 +27,19 @@ sources:
   src-a:
     url: https://example.org/a
 """
+
+
+def build_in(root: Path, *args: str):
+    """``communique build ARGS`` run in ``root``: for module-scoped fixtures, which cannot use
+    monkeypatch.chdir."""
+    from communique.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(main, ["build", *args])
+    finally:
+        os.chdir(cwd)
 
 
 @pytest.fixture

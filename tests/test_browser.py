@@ -8,14 +8,12 @@ the page asks for nothing from the network.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from communique.cli import main
+from conftest import build_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,12 +50,7 @@ sources:
 
 
 def _build(root: Path) -> Path:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["build"])
-    finally:
-        os.chdir(cwd)
+    result = build_in(root)
     assert result.exit_code == 0, result.stderr
     (page,) = (root / "build").glob("*/en/index.html")  # the example has translated editions too
     return page

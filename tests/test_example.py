@@ -9,10 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from communique.cli import main
+from conftest import build_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,14 +36,7 @@ def built(tmp_path_factory) -> tuple[Path, str]:
     if (ROOT / "templates").is_dir():
         shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / "content" / "nagorno-karabakh-2020", root / "content" / "nagorno-karabakh-2020")
-    import os
-
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["build", "content/nagorno-karabakh-2020"])
-    finally:
-        os.chdir(cwd)
+    result = build_in(root, "content/nagorno-karabakh-2020")
     return root / "build" / "nagorno-karabakh-2020" / "en", result.stderr + result.output
 
 

@@ -24,16 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SLUG = "nagorno-karabakh-2020"
 LANGS = ["en", "ar", "az", "hy", "ru"]
 
-SHORT = """\
-type: public-statement
-lang: en
-date: 2020-09-29
-title: Protect civilians
-opening: The organisation calls for restraint.[@src-a]
-sources:
-  src-a:
-    url: https://example.org/a
-"""
+SHORT = GOOD.replace("title: A statement", "title: Protect civilians")
 
 
 def _run(*args: str):

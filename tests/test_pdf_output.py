@@ -10,7 +10,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from communique.render import pdf as pdf_module

@@ -27,7 +27,7 @@ from communique.cli import main
 from communique.content.markup import link_problem
 from communique.render.pdf import print_pdf
 from communique.sandbox import Refused, contained, read_file, resolve_asset
-from conftest import LOCATED as LINE
+from conftest import LOCATED as LINE, build_in
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "communique"
 
@@ -199,12 +199,7 @@ def hostile_build(tmp_path_factory) -> Path:
     (root / "communique.toml").write_text(HOSTILE_ORG)
     (root / "content" / "h").mkdir(parents=True)
     (root / "content" / "h" / "statement.yaml").write_text(HOSTILE.lstrip())
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["build"])
-    finally:
-        os.chdir(cwd)
+    result = build_in(root)
     assert result.exit_code == 0, result.stderr
     return root / "build" / "h" / "en"
 
