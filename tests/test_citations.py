@@ -17,7 +17,7 @@ import pytest
 import yaml
 from babel import Locale
 
-from communique.build import load
+from communique.document import load
 from communique.citations import Words
 from communique.document import build_document
 from communique.notes import number_notes

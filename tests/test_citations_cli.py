@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from communique.build import load
-from communique.citations.export import files
+from communique.document import load
+from communique.outputs.data import files
 from communique.citations.libraries import read_library
 from communique.cli import main
 from communique.render.html import render

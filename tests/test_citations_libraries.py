@@ -14,7 +14,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from communique.build import load
+from communique.document import load
 from communique.citations.libraries import read_library
 from communique.cli import main
 from communique.render.html import render

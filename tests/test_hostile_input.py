@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from communique.build import remove_stale_temporaries, write_atomic
+from communique.files import remove_stale_temporaries, write_atomic
 from communique.cli import main
 from communique.content import read_statement
 from communique.content.load import MAX_BYTES, MAX_DEPTH, load_yaml
@@ -351,7 +351,7 @@ def test_a_failed_write_leaves_the_old_output_and_no_temporary(workspace):
 WRITER = """
 import sys
 from pathlib import Path
-from communique.build import write_atomic
+from communique.files import write_atomic
 target = Path(sys.argv[1])
 payloads = [Path(p).read_bytes() for p in sys.argv[2:]]
 print("ready", flush=True)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from conftest import GOOD
 
-from communique.build import load
+from communique.document import load
 from communique.cli import main
 from communique.i18n import editions
 from communique.render.html import render
@@ -203,9 +203,9 @@ def test_web_pages_link_to_the_statement_in_its_other_languages(example_workspac
     others (with hreflang, in the page and in its head) and marks its own; print has none."""
     from communique.build import build
 
-    result = build(find_workspace(), [], pdf=False, jobs=1)
+    result = build(find_workspace(), [], outputs=("web",), jobs=1)
     assert not result.errors, result.errors
-    pages = {e.lang: e.html_path for e in result.editions}
+    pages = {e.lang: e.outputs["web"] for e in result.editions}
     assert sorted(pages) == ["ar", "az", "en", "hy", "ru"]
     names = {"en": "English", "ru": "Русский", "hy": "Հայերեն", "az": "Azərbaycan",
              "ar": "العربية"}
@@ -232,8 +232,8 @@ def test_a_statement_in_one_language_has_no_language_links(workspace):
     from communique.build import build
 
     workspace()
-    result = build(find_workspace(), [], pdf=False, jobs=1)
-    html = result.editions[0].html_path.read_text(encoding="utf-8")
+    result = build(find_workspace(), [], outputs=("web",), jobs=1)
+    html = result.editions[0].outputs["web"].read_text(encoding="utf-8")
     assert 'class="languages"' not in html and "hreflang" not in html
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from communique.build import load
+from communique.document import load
 from communique.i18n import content, editions
 from communique.workspace import find_workspace
 

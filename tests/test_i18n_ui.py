@@ -12,7 +12,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from communique.build import build, load
+from communique.build import BuildOptions, build
+from communique.document import load
 from communique.i18n import content, editions, ui
 from communique.render.html import environment, render
 from communique.workspace import find_workspace
@@ -151,7 +152,7 @@ def test_missing_template_string_is_reported_and_an_error_when_strict(workspace)
     assert missing[0].path.endswith("templates/locale/ru/LC_MESSAGES/messages.po")
     assert missing[0].message == ("template string 'Press contact' has no Russian translation, "
                                   "so it is printed in English")
-    strict = build(ws, [], write=False, options={"strict": True})
+    strict = build(ws, [], write=False, options=BuildOptions(strict=True))
     assert any("error: template string 'Press contact'" in str(p) for p in strict.errors)
     assert "s/ru" in strict.failed
 

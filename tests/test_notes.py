@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from communique.build import load
+from communique.document import load
 from communique.render.html import render
 from communique.workspace import find_workspace
 

@@ -56,8 +56,10 @@ def test_the_report_lists_every_edition_with_working_links(workspace):
     text, links = _parse(report)
     assert links.scripts == 0  # the title is content: escaped, never run
     assert "First &lt;script&gt;alert(1)&lt;/script&gt;" in text
+    # every output of each edition is linked (the PDF twice: its first page links to it too)
     assert sorted(links.hrefs) == sorted(["a/en/a-en.pdf", "a/en/a-en.pdf", "a/en/index.html",
-                                          "b/en/b-en.pdf", "b/en/b-en.pdf", "b/en/index.html"])
+                                          "a/en/a-en.data.json", "b/en/b-en.pdf", "b/en/b-en.pdf",
+                                          "b/en/index.html", "b/en/b-en.data.json"])
     for href in links.hrefs:
         assert (report.parent / href).is_file()
     assert text.count('class="edition"') == 2

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from communique.build import load
+from communique.document import load
 from communique.render.html import render
 from communique.workspace import find_workspace
 

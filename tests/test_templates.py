@@ -437,7 +437,7 @@ def test_publish_builds_a_clean_final_statement(workspace):
 
 def test_fallback_edition_is_marked_draft():
     """The translations' hook: an edition with text in another language is a draft."""
-    from communique.build import load
+    from communique.document import load
     from communique.render.html import render
     from communique.workspace import Workspace
 

@@ -245,7 +245,7 @@ class Cache:
 
     def save(self, digests: Digests) -> None:
         """Write the record atomically, keeping digests of files this run did not look at."""
-        from communique.build import write_atomic
+        from communique.files import write_atomic
 
         files = {**self.files, **digests.used}
         files = {k: v for k, v in files.items() if os.path.exists(k)}

@@ -13,7 +13,8 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -23,7 +24,10 @@ from communique.citations.setup import Citations, check_sources
 from communique.content.load import Located
 from communique.content.markup import NoteMark, cited_keys, parse
 from communique.content.model import Markdown, Statement
-from communique.errors import Problem
+from communique.errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    from communique.workspace import Workspace
 
 CALL_OPEN, CALL_CLOSE = "\ue002", "\ue003"
 CALL_RE = re.compile(f"{CALL_OPEN}(\\d+){CALL_CLOSE}")
@@ -198,3 +202,28 @@ def _markdown_kind(annotation, metadata=()) -> str | None:
 def plain(value) -> str:
     """Text of a Rich value or of anything else, for attributes and metadata."""
     return value.plain if isinstance(value, Rich) else ("" if value is None else str(value))
+
+
+def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Problem]]:
+    """Read and check one statement; the document is None when it has errors."""
+    from communique.content import read_statement
+    from communique.content.assets import figure_problems
+    from communique.citations import prepare
+    from communique.sandbox import Refused, contained
+
+    display = workspace.display(path)
+    try:  # the sandbox's rule: a statement (or a symlink to one) outside the workspace is refused
+        contained(path, [workspace.root], name="the statement")
+        statement, located = read_statement(
+            path, display, default_type=workspace.settings.documents.default_type)
+    except Refused as exc:
+        return None, [Problem(display, 0, 0, str(exc))]
+    except ContentError as exc:
+        return None, exc.problems
+    citations, problems = prepare(statement, located, workspace)
+    doc, more = build_document(statement, located, citations)
+    problems += more
+    problems += figure_problems(statement, located, workspace.root)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return doc, problems

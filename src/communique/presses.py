@@ -2,7 +2,7 @@
 
 WeasyPrint takes about half a second to import and a few tenths of a second per short
 document, all of it in Python holding the GIL, so threads would not help; processes do. An
-edition is built in three steps (:func:`communique.build.edition_steps`): this process reads
+edition is built in three steps (:func:`communique.build.edition.edition_steps`): this process reads
 the statement and renders its HTML, a *press* prints the PDF and draws its first page, and
 this process checks the PDF and writes the files. While a press prints, this process prepares
 the next edition, so with two cores a single edition costs little more than WeasyPrint alone:
@@ -282,7 +282,16 @@ def stop_all() -> None:
 
 # -- running steps ---------------------------------------------------------------------------
 
-AWAIT = "await the printout"  # what edition steps yield when they need the printed PDF
+class Await:
+    """What edition steps yield when they need the printout of the request they yielded."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "AWAIT"
+
+
+AWAIT = Await()
 
 
 def run(steps: Callable[[Any], Steps], jobs: Iterable[Any], workers: int,
@@ -336,7 +345,7 @@ def _in_process(gen: Steps, print_here, finish) -> object:
     printed: tuple[object, BaseException | None] = (None, None)
     done, value = _advance(gen, None, opened)
     while not done:
-        if value is AWAIT:
+        if isinstance(value, Await):
             done, value = _advance(gen, printed[0], opened, printed[1])
             continue
         try:
@@ -408,7 +417,7 @@ class _Scheduler:
         """Run a job's steps here: a print request is handed to a press (or queued) and the
         steps go on until they wait for the printout (AWAIT) or end."""
         done, value = state.advance(value, error)
-        while not done and value is not AWAIT:
+        while not done and not isinstance(value, Await):
             state.request, state.attempts, state.dropped = value, 0, False
             self.ready.append(state)
             self._dispatch()

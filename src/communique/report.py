@@ -34,8 +34,7 @@ class Row:
     title: str = ""
     pages: int = 0
     notes: int = 0
-    html: str | None = None  # paths relative to build/
-    pdf: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)  # output name -> path relative to build/
     image: str | None = None
     seconds: float = 0.0
     # Translation completeness, when the build reports it: units shown in the source language
@@ -44,6 +43,14 @@ class Row:
     units: int | None = None
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def html(self) -> str | None:
+        return self.outputs.get("web")
+
+    @property
+    def pdf(self) -> str | None:
+        return self.outputs.get("print")
 
 
 def rows(workspace: Workspace, record: Cache) -> list[Row]:
@@ -60,12 +67,11 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
         row = Row(slug, lang, pages=data.get("pages", 0), notes=data.get("notes", 0),
                   seconds=data.get("seconds", 0.0), fallbacks=data.get("fallbacks"),
                   units=data.get("units"))
-        for name in ("html", "pdf"):
-            value = data.get(f"{name}_path")
+        for name, value in (data.get("outputs") or {}).items():
             if value and Path(value).is_file():
-                setattr(row, name, _relative(Path(value), build))
-        if data.get("pdf_path"):
-            image = Path(data["pdf_path"]).with_suffix(".png")
+                row.outputs[name] = _relative(Path(value), build)
+        if "print" in row.outputs:
+            image = build / Path(row.outputs["print"]).with_suffix(".png")
             if image.is_file():
                 row.image = _relative(image, build)
         if row.html:
@@ -138,7 +144,10 @@ details li { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wr
 
 def render_report(workspace: Workspace, record: Cache) -> str:
     """The report page as HTML text."""
+    from communique.outputs import registry
+
     esc = html.escape
+    labels = {name: output.label for name, output in registry().items()}
     all_rows = rows(workspace, record)
     warnings = sum(len(r.warnings) for r in all_rows)
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
@@ -158,8 +167,8 @@ def render_report(workspace: Workspace, record: Cache) -> str:
                      if r.image else '<div class="noimage">no page image</div>')
             if r.pdf:
                 image = f'<a href="{esc(r.pdf)}">{image}</a>'
-            links = " · ".join(f'<a href="{esc(href)}">{name}</a>'
-                               for name, href in (("web page", r.html), ("PDF", r.pdf)) if href)
+            links = " · ".join(f'<a href="{esc(href)}">{esc(labels.get(name, name))}</a>'
+                               for name, href in r.outputs.items())
             issues = ""
             if r.errors or r.warnings:
                 items = "".join(f'<li class="error">{esc(m)}</li>' for m in r.errors)
@@ -183,7 +192,7 @@ def render_report(workspace: Workspace, record: Cache) -> str:
 
 def write_report(workspace: Workspace, record: Cache) -> Path:
     """Write ``build/index.html`` atomically (only when it changed)."""
-    from communique.build import write_atomic
+    from communique.files import write_atomic
 
     path = workspace.build_dir / REPORT
     data = render_report(workspace, record).encode("utf-8")

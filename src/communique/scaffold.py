@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from communique.build import write_atomic
+from communique.files import write_atomic
 from communique.schema import SCHEMA_FILE, modeline, schema_text
 from communique.workspace import BUILTIN_TEMPLATES, SETTINGS_FILE
 

@@ -267,8 +267,8 @@ class Preview:
             return
         result = build(workspace, folders, jobs=self.jobs)  # a press that died is replaced
         build_dir = workspace.build_dir
-        paths = ["index.html"] + [_under(e.pdf_path, build_dir) for e in result.built
-                                  if e.pdf_path]
+        paths = ["index.html"] + [_under(e.outputs["print"], build_dir) for e in result.built
+                                  if "print" in e.outputs]
         self._tell(paths, result.problems)
         self.say(f"{len(result.built)} edition(s) built, {len(result.editions) - len(result.built)}"
                  f" up to date, {len(result.errors)} error(s) "
@@ -282,8 +282,9 @@ class Preview:
         workspace = self.current_workspace()
         if workspace is None:
             return
-        result = build(workspace, folders, pdf=False, jobs=1)
-        paths = [_under(e.html_path, workspace.build_dir) for e in result.editions if e.html_path]
+        result = build(workspace, folders, outputs=("web",), jobs=1)
+        paths = [_under(e.outputs["web"], workspace.build_dir) for e in result.editions
+                 if "web" in e.outputs]
         self._tell(paths, result.problems)
         self.say(f"web page(s) updated: {', '.join(paths) or 'none'} "
                  f"({1000 * (time.perf_counter() - started):.0f} ms)")

@@ -218,6 +218,27 @@ class Workspace:
                       if (p.is_file() or p.is_symlink()) and not p.parent.name.startswith("."))
 
 
+    def statement_files(self, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+        """Command-line paths (folders or files) as ``statement.yaml`` files; all of them
+        without paths. A path that holds none is a problem."""
+        if not paths:
+            return self.statements(), []
+        found, problems = [], []
+        for path in paths:
+            if path.is_dir() and (path / "statement.yaml").is_file():
+                found.append(path / "statement.yaml")
+            elif path.is_dir():
+                inside = sorted(path.glob("*/statement.yaml"))
+                if inside:
+                    found.extend(inside)
+                else:
+                    problems.append(Problem(self.display(path), 0, 0, "no statement.yaml here"))
+            elif path.is_file():
+                found.append(path)
+            else:
+                problems.append(Problem(str(path), 0, 0, "no such file or folder"))
+        return found, problems
+
 def find_workspace(start: Path | None = None) -> Workspace:
     """The nearest folder at or above ``start`` with a ``communique.toml`` or a ``content/``."""
     start = (start or Path.cwd()).resolve()

@@ -353,7 +353,7 @@ def update(doc: Document, lang: str, display, *, create: bool = True,
 
     The PO file must lie inside ``root``, the workspace (by default the statement's folder).
     """
-    from communique.build import write_atomic
+    from communique.files import write_atomic
 
     folder = doc.located.path.parent
     path = po_path(folder, lang)

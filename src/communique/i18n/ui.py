@@ -130,7 +130,7 @@ def compile_catalog(po: Path, mo: Path, display: str, lang: str,
         return problems
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    from communique.build import write_atomic
+    from communique.files import write_atomic
 
     write_atomic(mo, buffer.getvalue())
     return problems
@@ -385,7 +385,7 @@ def _same_messages(a: Catalog, b: Catalog) -> bool:
 
 def write_template(catalog: Catalog, pot: Path, display: str, root: Path | None = None) -> bool:
     """Write the ``.pot`` unless its messages are unchanged (no date-only churn in git)."""
-    from communique.build import write_atomic
+    from communique.files import write_atomic
 
     if pot.is_file():
         old, problems = read_catalog(pot, display, root=root)
@@ -414,7 +414,7 @@ def update(folder: Path, template: Catalog, langs: list[str], display,
     Template strings are identified by their msgid, so Babel's own update is the right tool
     here: a changed string keeps its old translation as fuzzy, and a removed one turns obsolete.
     """
-    from communique.build import write_atomic
+    from communique.files import write_atomic
 
     results = []
     for lang in sorted(set(catalog_languages(folder)) | set(l.replace("-", "_") for l in langs)):

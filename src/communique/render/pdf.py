@@ -17,16 +17,11 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
 from communique.render.libraries import import_weasyprint
 from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
-
-if TYPE_CHECKING:
-    from communique.errors import Problem
-    from communique.render.verify import Verified
 
 ACCESSIBLE = "pdf/ua-1"  # tagged, with the document title, language and structure declared
 ARCHIVAL = "pdf/a-3b"  # ISO 19005-3: long-term archiving, attachments allowed; tagged as well
@@ -37,9 +32,8 @@ DATA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": 
 NO_HARFBUZZ_SUBSET = ("libharfbuzz-subset0 is not installed: fonts are subset with fontTools, "
                       "which makes every build's PDF different (run scripts/setup.sh)")
 
-__all__ = ["ACCESSIBLE", "ARCHIVAL", "DataFile", "EditionPdf", "LayoutIssue", "PrintRequest",
-           "Printed", "Printout", "edition_pdf", "edition_request", "misplaced_notes",
-           "press_print", "print_pdf", "reproducible_fonts"]
+__all__ = ["ACCESSIBLE", "ARCHIVAL", "DataFile", "LayoutIssue", "PrintRequest", "Printed",
+           "Printout", "misplaced_notes", "press_print", "print_pdf", "reproducible_fonts"]
 
 
 @dataclass(frozen=True)
@@ -262,75 +256,3 @@ def press_print(request: PrintRequest) -> Printout:
     printed = print_pdf(request.html, request.base, request.roots, attachments=request.attachments,
                         archive=request.archive, date=request.date)
     return Printout(printed, first_page_png(printed.pdf))
-
-
-@dataclass
-class EditionPdf:
-    """An edition's finished PDF with its first-page picture and every problem found in it."""
-
-    printed: Printed
-    thumbnail: bytes  # PNG
-    problems: list[Problem]  # located at the citation in the content where a note is concerned
-    verified: Verified
-
-
-def edition_request(doc, rendered, workspace, *,
-                    archive: bool | None = None) -> tuple[PrintRequest, list[Problem]]:
-    """What to print for one edition (``rendered``: its print HTML and notes): the HTML, the
-    folders its resources may come from and, in archive mode, the statement's data files."""
-    from communique.errors import Problem
-    from communique.render.archive import source_files
-    from communique.workspace import BUILTIN_TEMPLATES
-
-    statement = doc.statement
-    archive = workspace.settings.pdf.archive if archive is None else archive
-    problems: list[Problem] = []
-    files: list[DataFile] = []
-    if archive:
-        from communique.citations.export import sources_csl
-
-        files, skipped = source_files(doc.located.path, workspace.root, statement.lang,
-                                      sources_csl(doc, rendered.notes))
-        problems += [Problem(doc.located.display, 0, 0, f"PDF ({statement.lang}): {message}",
-                             "warning") for message in skipped]
-    request = PrintRequest(rendered.html, doc.located.path.parent,
-                           [workspace.root, BUILTIN_TEMPLATES], files, archive, statement.date)
-    return request, problems
-
-
-def edition_pdf(doc, rendered, request: PrintRequest, printout: Printout) -> EditionPdf:
-    """Check a printed edition: notes away from their call, layout faults and the structure
-    check (:mod:`communique.render.verify`).
-
-    Layout faults are warnings; a note that runs over the text and a PDF that fails the
-    structure check are errors. Faults of a note point at the citation in the content that
-    made it. WeasyPrint's own warnings are left in ``printed.warnings`` for the caller, which
-    knows which of them are errors (a missing glyph).
-    """
-    from communique.errors import Problem
-    from communique.render.verify import verify_pdf
-
-    printed = printout.printed
-    lang, where = doc.statement.lang, doc.located.display
-    problems: list[Problem] = []
-    marks = {note.number: note.mark_index for note in rendered.notes}
-
-    def problem(message: str, severity: str, note: int | None = None) -> Problem:
-        message = f"PDF ({lang}): {message}"
-        if note in marks and marks[note] < len(doc.marks):
-            ref = doc.marks[marks[note]]
-            try:
-                return doc.located.problem(ref.path, message, offset=ref.mark.offset, severity=severity)
-            except (KeyError, IndexError, AttributeError, TypeError):
-                pass
-        return Problem(where, 0, 0, message, severity)
-
-    oversized = {issue.note for issue in printed.layout if issue.severity == "error"}
-    for number, call_page, note_page in printed.misplaced:
-        if number not in oversized:
-            problems.append(problem(f"note {number} is printed on page {note_page or '?'} but its "
-                                    f"call is on page {call_page}", "warning", number))
-    problems += [problem(issue.message, issue.severity, issue.note) for issue in printed.layout]
-    verified = verify_pdf(printed.pdf, lang=lang, pages=printed.pages, archive=request.archive)
-    problems += [Problem(where, 0, 0, f"PDF ({lang}) check: {message}") for message in verified.problems]
-    return EditionPdf(printed, printout.thumbnail, problems, verified)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from communique.citations.setup import WORKSPACE_LIBRARY
 from communique.document import Document, plain
+from communique.outputs import EditionContext, Made, Steps
 
 
 def source_notes(doc: Document, notes) -> dict[str, list[int]]:
@@ -126,3 +128,25 @@ def _cell(value: Any) -> str:
     text = str(value)
     # A cell starting like a formula runs as one in spreadsheets: keep it text.
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class DataOutput:
+    """The sources and incidents as CSL-JSON, JSON and CSV beside the PDF."""
+
+    name = "data"
+    label = "data"  # in the build report
+
+    def path(self, ctx: EditionContext) -> Path:
+        return ctx.folder / f"{ctx.stem}.data.json"
+
+    def make(self, ctx: EditionContext, made: dict[str, Made]) -> Steps:
+        yield from ()  # (nothing to print)
+        web = made.get("web")
+        if web is not None and web.notes is not None:
+            notes = web.notes
+        else:  # numbered as on the web page
+            from communique.render.html import render
+
+            notes = render(ctx.doc, ctx.workspace, "web", fallback=ctx.fallback,
+                           strings=ctx.strings, languages=ctx.languages).notes
+        return Made({ctx.folder / name: data for name, data in files(ctx.doc, notes, ctx.stem).items()})

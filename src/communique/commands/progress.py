@@ -87,8 +87,8 @@ def as_json(result: Result, workspace: Workspace) -> str:
         return workspace.display(path) if path else None
 
     data = {
-        "editions": [{"statement": e.slug, "lang": e.lang, "html": where(e.html_path),
-                      "pdf": where(e.pdf_path), "pages": e.pages, "notes": e.notes,
+        "editions": [{"statement": e.slug, "lang": e.lang, "html": where(e.outputs.get("web")),
+                      "pdf": where(e.outputs.get("print")), "pages": e.pages, "notes": e.notes,
                       "warnings": e.warnings, "seconds": round(e.seconds, 3),
                       "translation": None if e.units is None else
                       {"units": e.units, "fallbacks": e.fallbacks},

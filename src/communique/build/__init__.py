@@ -1,0 +1,269 @@
+"""Building statements: every edition read, checked, made into its outputs and written whole.
+
+A build goes in four named steps:
+
+1. :func:`plan` — which statements, and in which languages (known from the record while a
+   statement's folder is unchanged, else read now);
+2. :func:`select` — each edition's *fingerprint* compared with the record of the last
+   build: those whose inputs did not change are reported from the record, the others are to do;
+3. :func:`execute` — the editions to do are built, this process reading and rendering while
+   presses (worker processes, :mod:`communique.presses`) print; one edition is
+   :func:`communique.build.edition.edition_steps`;
+4. :func:`record` — the incremental record and the build report are written.
+
+The content model, Jinja2 and WeasyPrint are imported only where an edition is really built,
+so a build with nothing to do stays quick.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result
+from communique.errors import Problem
+from communique.workspace import BUILTIN_TEMPLATES, Workspace
+
+if TYPE_CHECKING:
+    from communique.build.edition import Loaded
+    from communique.cache import Cache, Fingerprints
+
+__all__ = ["BuildOptions", "Edition", "Job", "Outcome", "Progress", "Result", "build"]
+
+
+def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
+          force: bool = False, options: BuildOptions | None = None,
+          outputs: Iterable[str] | None = None, progress: Progress | None = None,
+          only: Iterable[str] = ()) -> Result:
+    """Build (or with ``write=False`` only check) the statements at ``paths`` (default: all).
+
+    ``jobs`` worker processes build the editions (default: one a core; 1 builds in this
+    process). Editions whose inputs are unchanged since the last build are not rebuilt unless
+    ``force``; their recorded results and problems are reported again. ``options`` change
+    the output (they are part of every fingerprint). ``outputs`` names the only outputs to
+    make (the preview's first pass makes the web pages alone); such a build leaves the record
+    alone. Presses started earlier in this process (by the command line, or the preview
+    server) are used when waiting. ``only`` limits the build to the editions in these
+    languages (``build --lang``); the others are neither built nor reported, and their record
+    is kept. A language no statement has is an error.
+    """
+    from communique import cache
+
+    started = time.perf_counter()
+    run = _Run(workspace, options or BuildOptions(), write=write, force=force,
+               only=tuple(outputs) if outputs is not None else None,
+               jobs=jobs, progress=progress or Progress())
+    files, run.result.problems = workspace.statement_files(paths)
+    run.record = cache.Cache.load(workspace.build_dir)
+    digests = cache.Digests(run.record.files)
+    run.prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests,
+                                    run.options.fingerprint() or None)
+    planned = plan(run, files)
+    todo = select(run, planned, {code.lower() for code in only})
+    execute(run, todo)
+    record(run, digests)
+    run.result.seconds = time.perf_counter() - started
+    return run.result
+
+
+@dataclass
+class _Run:
+    """One build's settings and state, passed from step to step."""
+
+    workspace: Workspace
+    options: BuildOptions
+    write: bool
+    force: bool
+    only: tuple[str, ...] | None  # the outputs to make (None: all)
+    jobs: int | None
+    progress: Progress
+    result: Result = field(default_factory=Result)
+    record: Cache = None  # type: ignore[assignment]  # set before the first step
+    prints: Fingerprints = None  # type: ignore[assignment]
+    loaded: dict[Path, Loaded] = field(default_factory=dict)  # read while planning
+    fixed: dict[str, str] = field(default_factory=dict)  # edition key -> fixed fingerprint
+
+    @property
+    def complete(self) -> bool:
+        """Whether this build writes every output, and so keeps the incremental record."""
+        return self.write and self.only is None
+
+    @property
+    def incremental(self) -> bool:
+        return self.complete and not self.force
+
+    @property
+    def workers(self) -> int:
+        from communique import presses
+
+        return 1 if not self.complete else (self.jobs or presses.default_jobs())
+
+
+def plan(run: _Run, files: list[Path]) -> list[tuple[Path, list[str]]]:
+    """Each statement with the languages of its editions: from the record while its folder is
+    unchanged, else read now (and kept for its first edition)."""
+    from communique import cache, presses
+
+    planned: list[tuple[Path, list[str]]] = []
+    workers = run.workers
+    for path in files:
+        slug = path.parent.name
+        fingerprint = run.prints.statement(path.parent)
+        known = run.record.statements.get(slug)
+        if run.incremental and known and known.get("fingerprint") == fingerprint:
+            planned.append((path, known["langs"]))
+            continue
+        if workers > 1 and (len(files) > 1 or len((known or {}).get("langs", ())) > 1):
+            presses.warm(workers)  # editions to build: the presses import WeasyPrint meanwhile
+        from communique.document import load  # (only now: a no-op build never needs it)
+        from communique.i18n.editions import languages
+
+        with cache.recording() as read:
+            doc, problems = load(path, run.workspace)
+        if doc is None:
+            run.result.problems.extend(problems)
+            run.result.failed.append(slug)
+            run.record.statements.pop(slug, None)
+            continue
+        langs = languages(doc, run.workspace)
+        if workers > 1 and len(langs) > 1:  # (a statement never built before: now it is known)
+            presses.warm(workers)
+        run.loaded[path] = (doc, problems, read)
+        run.record.statements[slug] = {"fingerprint": fingerprint, "langs": langs,
+                                       "path": _recorded_path(path, run.workspace.root)}
+        planned.append((path, langs))
+    return planned
+
+
+def _recorded_path(path: Path, root: Path) -> str:
+    resolved, root = path.resolve(), root.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(resolved)
+
+
+def select(run: _Run, planned: list[tuple[Path, list[str]]], langs: set[str]) -> list[Job]:
+    """The editions to build; those whose fingerprint and inputs match the record (and whose
+    outputs are still there) are reported from it instead. ``langs``: only these languages."""
+    result, record = run.result, run.record
+    if langs:
+        known = sorted({lang for _, found in planned for lang in found})
+        for code in sorted(langs - {lang.lower() for lang in known}):
+            result.problems.append(Problem(run.workspace.display(run.workspace.content_dir), 0, 0,
+                                           f"--lang {code}: no statement has an edition in "
+                                           f"'{code}' (languages: {', '.join(known) or 'none'})"))
+    todo: list[Job] = []
+    for path, found in planned:
+        for lang in found:
+            if langs and lang.lower() not in langs:
+                continue
+            job = Job(path, lang, run.workspace, run.options, tuple(found), run.write, run.only)
+            run.fixed[job.key] = run.prints.edition(path.parent, lang, found)
+            entry = record.editions.get(job.key)
+            edition = edition_from_record(entry["result"]) if entry else None
+            if (run.incremental and entry is not None and edition is not None
+                    and entry.get("fixed") == run.fixed[job.key]
+                    and run.prints.unchanged(entry.get("inputs", {})) and _outputs_exist(edition)):
+                edition.cached = True
+                result.editions.append(edition)
+                result.problems.extend(edition.problems)
+            else:
+                todo.append(job)
+    # Longest first (by the last build's times), so that no long edition is left running alone
+    # at the end while the other workers idle.
+    todo.sort(key=lambda job: -record.editions.get(job.key, {}).get("result", {}).get(
+        "seconds", float("inf")))
+    run.progress.planned(len(todo) + len(result.editions), len(todo))
+    return todo
+
+
+def execute(run: _Run, todo: list[Job]) -> None:
+    """Build the editions to do: this process prepares each one while presses print the
+    previous ones; each outcome is added to the result (and the record) as it comes."""
+    from communique import presses
+    from communique.build.edition import edition_steps
+    from communique.render import verify
+    from communique.render.pdf import press_print
+
+    steps = functools.partial(edition_steps, loaded=run.loaded)
+    for outcome in presses.run(steps, todo, run.workers, print_here=press_print,
+                               crashed=_crashed, finish=_finished,
+                               while_waiting=verify.prepare):
+        job = outcome.job
+        run.result.problems.extend(outcome.problems)
+        if outcome.edition is None:
+            run.result.failed.append(job.key)
+            run.record.editions.pop(job.key, None)
+        else:
+            outcome.edition.problems = list(dict.fromkeys(outcome.problems))
+            run.result.editions.append(outcome.edition)
+            if run.complete:
+                inputs = run.prints.inputs(run.prints.relevant(outcome.opened, job.path.parent))
+                run.record.editions[job.key] = {"fixed": run.fixed[job.key], "inputs": inputs,
+                                                "result": edition_to_record(outcome.edition)}
+        run.progress.finished(outcome)
+
+
+def record(run: _Run, digests: Any) -> None:
+    """Write the record and the report; the same problem from several editions is told once."""
+    result = run.result
+    result.problems = list(dict.fromkeys(result.problems))
+    result.editions.sort(key=lambda e: (e.slug, e.lang))
+    result.failed.sort()
+    if run.complete:
+        from communique.report import write_report
+
+        run.record.save(digests)
+        write_report(run.workspace, run.record)
+
+
+def _finished(outcome: Outcome, opened: set[str], seconds: float) -> Outcome:
+    """An outcome completed with the files its edition read and the time its steps took."""
+    outcome.opened = sorted(opened.union(outcome.opened))
+    outcome.seconds = seconds
+    if outcome.edition is not None:
+        outcome.edition.seconds = seconds
+    return outcome
+
+
+def _crashed(job: Job, exc: BaseException) -> Outcome:
+    """The outcome of an edition whose worker process died (a crash in a C library, no memory)."""
+    from communique.build.edition import edition_failure
+
+    problem = edition_failure(job.workspace.display(job.path), job.lang, exc)
+    return Outcome(job, None, [problem], [], 0.0)
+
+
+def _outputs_exist(edition: Edition) -> bool:
+    return bool(edition.outputs) and all(p.is_file() for p in edition.outputs.values())
+
+
+def edition_to_record(edition: Edition) -> dict[str, Any]:
+    """An edition's result as JSON data for the incremental-build record."""
+    data: dict[str, Any] = {}
+    for f in fields(Edition):
+        value = getattr(edition, f.name)
+        if f.name == "problems":
+            value = [[p.path, p.line, p.column, p.message, p.severity] for p in value]
+        elif f.name == "outputs":
+            value = {name: str(path) for name, path in value.items()}
+        data[f.name] = value
+    data.pop("cached", None)
+    return data
+
+
+def edition_from_record(data: dict[str, Any]) -> Edition | None:
+    """The recorded result of an edition, or None when the record does not fit this version."""
+    try:
+        known = {f.name for f in fields(Edition)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["problems"] = [Problem(*p) for p in values.get("problems", [])]
+        values["outputs"] = {str(name): Path(path) for name, path in
+                             dict(values.get("outputs") or {}).items()}
+        return Edition(**values)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
