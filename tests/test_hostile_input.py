@@ -36,7 +36,7 @@ from communique.content.model import Source
 from communique.document import build_document
 from communique.errors import ContentError
 from communique.render.html import render
-from communique.sources import note_html
+from notes_helper import note_html
 from communique.workspace import Workspace
 from conftest import GOOD
 

@@ -86,7 +86,7 @@ def test_a_line_running_past_the_margin_is_named(tmp_path):
 
 def test_long_urls_in_notes_wrap(tmp_path):
     """The note style: <wbr> after each slash and overflow-wrap: anywhere."""
-    from communique.sources import link
+    from communique.citations.styles import link
 
     body = "<p>Text" + note(1, str(link(LONG_URL))) + ".</p>"
     printed = layout(tmp_path, "a.url { overflow-wrap: anywhere }", body)

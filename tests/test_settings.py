@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from communique.cli import main
 from communique.errors import ContentError
-from communique.workspace import Fonts, Settings, read_settings, script_of, toml_positions
+from communique.i18n.locale import script_of
+from communique.workspace import Fonts, Settings, read_settings, toml_positions
 
 
 def settings_problems(tmp_path: Path, text: str) -> list[str]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +21,8 @@ from communique.citations.entries import Entry
 from communique.citations.setup import Citations, check_sources
 from communique.content.load import Located
 from communique.content.markup import NoteMark, cited_keys, parse
-from communique.content.model import Markdown, Statement
+from communique.content.fields import children
+from communique.content.model import Statement
 from communique.errors import ContentError, Problem
 
 if TYPE_CHECKING:
@@ -102,16 +101,11 @@ def build_document(statement: Statement, located: Located,
 
 def _walk(value: Any, path: tuple, doc: Document, problems: list[Problem],
           kind: str | None = None) -> Any:
-    if isinstance(value, BaseModel):
-        out = {}
-        for name, info in type(value).model_fields.items():
-            out[name] = _walk(getattr(value, name), path + (name,), doc, problems,
-                              _markdown_kind(info.annotation, info.metadata))
-        return out
-    if isinstance(value, list):
-        return [_walk(v, path + (i,), doc, problems, kind) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {k: _walk(v, path + (k,), doc, problems, kind) for k, v in value.items()}
+    """The view of ``value``: models as mappings of their fields, Markdown text as Rich."""
+    if isinstance(value, (BaseModel, list, dict)):
+        view = {child.key: _walk(child.value, path + (child.key,), doc, problems, child.kind)
+                for child in children(value, kind=kind)}
+        return list(view.values()) if isinstance(value, list) else view
     if isinstance(value, str) and kind:
         return _rich(value, path, kind == "block", doc, problems)
     return value
@@ -130,73 +124,6 @@ def _rich(text: str, path: tuple, block: bool, doc: Document, problems: list[Pro
             parts.append(part)
     return Rich(tuple(parts))
 
-
-def raw_markup_problems(located: Located, model: type[BaseModel]) -> list[Problem]:
-    """Markup problems and unknown sources in data that failed the schema (best effort)."""
-    problems: list[Problem] = []
-    data = located.data if isinstance(located.data, dict) else {}
-    raw_sources = data.get("sources")
-    known = set(raw_sources) if isinstance(raw_sources, dict) else None
-
-    def check(text: str, path: tuple, kind: str) -> None:
-        rich, found = parse(text, block=kind == "block")
-        for p in found:
-            problems.append(located.problem(path, p.message, offset=p.offset, needle=p.needle))
-        for cite in cited_keys(rich):
-            if known is not None and cite.key not in known:
-                problems.append(located.problem(path, f"unknown source '@{cite.key}'",
-                                                offset=cite.offset, needle="@" + cite.key))
-
-    def walk(value: Any, path: tuple, annotation: Any, kind: str | None) -> None:
-        if isinstance(value, str) and kind:
-            check(value, path, kind)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, path + (i,), annotation, kind)
-        elif isinstance(value, dict):
-            inner = _model_in(annotation)
-            if inner is None or typing.get_origin(_strip(annotation)) is dict:
-                return
-            for name, info in inner.model_fields.items():
-                if name in value:
-                    walk(value[name], path + (name,), info.annotation,
-                         _markdown_kind(info.annotation, info.metadata))
-
-    walk(data, (), model, None)
-    return problems
-
-
-def _strip(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated or (
-            typing.get_origin(annotation) in (typing.Union, types.UnionType)):
-        annotation = [a for a in typing.get_args(annotation) if a is not type(None)][0]
-    return annotation
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model an annotation holds (directly, in a list or optional), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found:
-            return found
-    return None
-
-
-def _markdown_kind(annotation, metadata=()) -> str | None:
-    """'block' or 'inline' when the field (or the items of a list field) is Markdown."""
-    for meta in metadata:
-        if isinstance(meta, Markdown):
-            return str(meta)
-    for meta in getattr(annotation, "__metadata__", ()):
-        if isinstance(meta, Markdown):
-            return str(meta)
-    for arg in typing.get_args(annotation):
-        found = _markdown_kind(arg)
-        if found:
-            return found
-    return None
 
 
 def plain(value) -> str:

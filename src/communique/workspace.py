@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from communique.errors import ContentError, Problem, display_path
+from communique.i18n.locale import SCRIPTS, script_of
 
 SETTINGS_FILE = "communique.toml"
 BUILTIN_TEMPLATES = Path(str(resources.files("communique") / "templates"))
@@ -48,8 +49,6 @@ def _family(value: str) -> str:
 
 Family = Annotated[str, AfterValidator(_family)]
 FontStack = Annotated[list[Family], Field(min_length=1)]
-SCRIPTS = ("latin", "cyrillic", "armenian", "arabic")
-_SCRIPT_CODES = {"Latn": "latin", "Cyrl": "cyrillic", "Armn": "armenian", "Arab": "arabic"}
 PAPER_SIZES = ("A3", "A4", "A5", "B4", "B5", "Letter", "Legal")
 
 
@@ -94,19 +93,6 @@ class Fonts(_Settings):
         for script in (first, *SCRIPTS, "fallback"):
             families += [f for f in getattr(self, script) if f not in families]
         return ", ".join(f if f in GENERIC_FAMILIES else f'"{f}"' for f in families)
-
-
-def script_of(lang: str) -> str:
-    """The script a language is written in (``ru`` → cyrillic), one of ``SCRIPTS``."""
-    from babel.core import get_global
-
-    code = lang.replace("-", "_")
-    likely = get_global("likely_subtags")
-    full = likely.get(code) or likely.get(code.split("_")[0].lower()) or ""
-    for part in [*code.split("_"), *full.split("_")]:
-        if part in _SCRIPT_CODES:
-            return _SCRIPT_CODES[part]
-    return "latin"
 
 
 class Documents(_Settings):

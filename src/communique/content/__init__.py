@@ -9,7 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from communique.content.fields import walk
 from communique.content.load import Located, load_yaml
+from communique.content.markup import cited_keys, parse
 from communique.content.model import DOCUMENT_TYPES, Statement, StatementBase
 from communique.errors import ContentError, Problem
 
@@ -22,8 +24,6 @@ def read_statement(path: Path, display: str | None = None, *,
     schema is not met, the Markdown fields that can still be found are checked too, so one run
     reports every problem of the file.
     """
-    from communique.document import raw_markup_problems
-
     located = load_yaml(path, display)
     model = document_model(located, default_type)
     try:
@@ -138,11 +138,34 @@ def _item_type(annotation) -> tuple[object, int]:
             return annotation, depth
 
 
+def raw_markup_problems(located: Located, model: type[BaseModel]) -> list[Problem]:
+    """Markup problems and unknown sources in data that failed the schema (best effort), so
+    that one run reports every problem of the file."""
+    problems: list[Problem] = []
+    data = located.data if isinstance(located.data, dict) else {}
+    raw_sources = data.get("sources")
+    known = set(raw_sources) if isinstance(raw_sources, dict) else None
+    for path, value, kind in walk(data, model):
+        if not (isinstance(value, str) and kind):
+            continue
+        rich, found = parse(value, block=kind == "block")
+        for p in found:
+            problems.append(located.problem(path, p.message, offset=p.offset, needle=p.needle))
+        for cite in cited_keys(rich):
+            if known is not None and cite.key not in known:
+                problems.append(located.problem(path, f"unknown source '@{cite.key}'",
+                                                offset=cite.offset, needle="@" + cite.key))
+    return problems
+
+
 def _duplicate_ids(located: Located, statement: BaseModel) -> list[Problem]:
-    """Ids name parts of the page (``#escalation``): each may be used once in a document."""
+    """Ids name parts of the page (``#escalation``): each may be used once in a document.
+    Source ids are keys of their own namespace."""
     seen: dict[str, tuple] = {}
     problems = []
-    for path, item in _with_ids(statement, ()):
+    for path, item, _ in walk(statement, skip=frozenset({"sources"})):
+        if not (isinstance(item, BaseModel) and isinstance(getattr(item, "id", None), str) and path):
+            continue
         if item.id in seen:
             first = located.position(seen[item.id] + ("id",))
             problems.append(located.problem(path + ("id",),
@@ -150,16 +173,3 @@ def _duplicate_ids(located: Located, statement: BaseModel) -> list[Problem]:
         else:
             seen[item.id] = path
     return problems
-
-
-def _with_ids(value: object, path: tuple):
-    """Every model with an ``id`` inside ``value``, with its path, in reading order."""
-    if isinstance(value, BaseModel):
-        if isinstance(getattr(value, "id", None), str) and path:
-            yield path, value
-        for name in type(value).model_fields:
-            if name != "sources":  # source ids are keys of their own namespace
-                yield from _with_ids(getattr(value, name), path + (name,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _with_ids(item, path + (i,))

@@ -39,7 +39,8 @@ import polib
 from pydantic import BaseModel, ValidationError
 
 from communique.content.markup import InlineCites, NoteMark, parse
-from communique.document import Document, Rich, _markdown_kind, build_document
+from communique.content.fields import children
+from communique.document import Document, Rich, build_document
 from communique.errors import ContentError, Problem
 from communique.i18n import locale as loc
 from communique.i18n.po import syntax_problems
@@ -91,24 +92,25 @@ def units(statement: BaseModel) -> list[Unit]:
 
 
 def _collect(value: Any, path: tuple, ctx: tuple, kind: str | None, out: list[Unit]) -> None:
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            if name in NOT_TRANSLATED:
-                continue
-            field_kind = _markdown_kind(info.annotation, info.metadata) or (
-                "plain" if name in PLAIN_TRANSLATABLE else None)
-            _collect(getattr(value, name), path + (name,), ctx + (name,), field_kind, out)
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            key = getattr(item, "id", None) if isinstance(item, BaseModel) else None
-            _collect(item, path + (index,), ctx + (str(key or index + 1),), kind, out)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _collect(item, path + (key,), ctx + (str(key),), kind, out)
-    elif isinstance(value, str) and kind and value.strip():
+    """The translatable texts under ``value``, each with its context: the path of field names,
+    ids (or positions from 1 for items without one) and mapping keys."""
+    if isinstance(value, str) and kind and value.strip():
         text = value.strip()
         notes, links = signature(text, kind)
         out.append(Unit("/".join(ctx), text, path, kind, notes, links))
+        return
+    for child in children(value, kind=kind):
+        if child.field in NOT_TRANSLATED:
+            continue
+        if child.field is not None:
+            label, child_kind = child.field, child.kind or (
+                "plain" if child.field in PLAIN_TRANSLATABLE else None)
+        elif isinstance(child.key, int):
+            item_id = getattr(child.value, "id", None) if isinstance(child.value, BaseModel) else None
+            label, child_kind = str(item_id or child.key + 1), kind
+        else:
+            label, child_kind = str(child.key), kind
+        _collect(child.value, path + (child.key,), ctx + (label,), child_kind, out)
 
 
 def signature(text: str, kind: str) -> tuple[tuple, tuple]:

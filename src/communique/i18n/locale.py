@@ -39,6 +39,23 @@ def locale(lang: str) -> Locale:
         raise UnknownLanguage(f"unknown language code '{lang}'") from None
 
 
+# The scripts communique has a font stack for ([fonts] in communique.toml), by ISO 15924 code.
+SCRIPTS = ("latin", "cyrillic", "armenian", "arabic")
+_SCRIPT_CODES = {"Latn": "latin", "Cyrl": "cyrillic", "Armn": "armenian", "Arab": "arabic"}
+
+def script_of(lang: str) -> str:
+    """The script a language is written in (``ru`` → cyrillic), one of ``SCRIPTS``."""
+    from babel.core import get_global
+
+    code = lang.replace("-", "_")
+    likely = get_global("likely_subtags")
+    full = likely.get(code) or likely.get(code.split("_")[0].lower()) or ""
+    for part in [*code.split("_"), *full.split("_")]:
+        if part in _SCRIPT_CODES:
+            return _SCRIPT_CODES[part]
+    return "latin"
+
+
 def known(lang: str) -> bool:
     try:
         locale(lang)
@@ -60,8 +77,6 @@ def direction(lang: str) -> str:
 def punctuate(text: str, lang: str) -> str:
     """``text`` (a separator such as ", " or "; ") with the commas and semicolons of the
     language's script: "، " and "؛ " in Arabic or Persian, unchanged in Latin or Cyrillic."""
-    from communique.workspace import script_of
-
     marks = SEPARATORS.get(script_of(lang))
     return text.translate(str.maketrans(marks)) if marks else text
 

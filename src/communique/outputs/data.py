@@ -16,15 +16,18 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from communique.citations.setup import WORKSPACE_LIBRARY
-from communique.document import Document, plain
-from communique.outputs import EditionContext, Made, Steps
+from communique.outputs.base import EditionContext, Made, Steps
+
+if TYPE_CHECKING:  # (imported where used: the registry is read by builds with nothing to do)
+    from communique.document import Document
 
 
 def source_notes(doc: Document, notes) -> dict[str, list[int]]:
     """Every source the statement can cite, with the numbers of the notes citing it."""
+    from communique.citations.setup import WORKSPACE_LIBRARY
+
     out: dict[str, list[int]] = {key: [] for key, e in doc.sources.items()
                                  if e.origin.level != WORKSPACE_LIBRARY}
     for note in notes:
@@ -58,6 +61,7 @@ def incident_records(doc: Document, notes) -> list[dict[str, Any]]:
     """Each incident's facts, its text without markup, the sources and notes it cites."""
     from communique.content.assets import parts_of
     from communique.content.model import Incident
+    from communique.document import plain
 
     records = []
     for path, incident, section in parts_of(doc.statement, Incident):  # any document type
@@ -82,6 +86,8 @@ def incident_records(doc: Document, notes) -> list[dict[str, Any]]:
 
 def files(doc: Document, notes, stem: str) -> dict[str, bytes]:
     """File name -> content for one edition (``stem`` is ``<slug>-<lang>``)."""
+    from communique.document import plain
+
     statement = doc.statement
     sources = source_records(doc, notes)
     incidents = incident_records(doc, notes)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from communique.errors import Problem
-from communique.outputs import EditionContext, Made, Steps
+from communique.outputs.base import EditionContext, Made, Steps
 from communique.presses import AWAIT
 from communique.render.pdf import DataFile, Printed, Printout, PrintRequest
 

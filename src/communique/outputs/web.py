@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from communique.outputs import EditionContext, Made, Steps
+from communique.outputs.base import EditionContext, Made, Steps
 
 
 class WebOutput:

@@ -1,8 +1,8 @@
-"""A note's text in one call, for code and tests that have a mark and some sources at hand.
+"""A note's text in one call, for tests that have a mark and some sources at hand.
 
 The citation machinery lives in ``communique.citations`` (sources, libraries, styles) and
-``communique.notes`` (numbering and re-citation); this module keeps the short path of the first
-versions: one note, written in full, without any earlier notes to refer back to.
+``communique.notes`` (numbering and re-citation); this is the short path: one note, written in
+full, without any earlier notes to refer back to.
 """
 
 from __future__ import annotations
@@ -11,12 +11,9 @@ from markupsafe import Markup
 
 from communique.citations.entries import Entry, Origin, from_source
 from communique.citations.setup import Citations
-from communique.citations.styles import Position, Words, link
+from communique.citations.styles import Position, Words
 from communique.content.markup import InlineCites, NoteMark
 from communique.content.model import Source
-
-__all__ = ["link", "note_html"]
-
 
 def note_html(mark: NoteMark, sources: dict[str, Source | Entry], style: str = "url") -> Markup:
     """The text of one note in a built-in style (``url`` or ``full``), every source in full."""
