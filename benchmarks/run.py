@@ -55,7 +55,7 @@ HTML(string=html, base_url=base_url).write_pdf(sys.argv[2], **options)
 """
 # The same, with WeasyPrint imported as communique's presses import it (its C libraries found
 # without a subprocess per name): shows how much of the difference that lookup accounts for.
-BARE_QUICK = BARE.replace("from weasyprint import HTML", "from communique.render.libraries "
+BARE_QUICK = BARE.replace("from weasyprint import HTML", "from communique.render.native "
                           "import import_weasyprint\nimport_weasyprint()\nfrom weasyprint import HTML")
 
 

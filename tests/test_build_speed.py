@@ -159,14 +159,14 @@ def test_a_single_edition_built_with_a_press_is_the_one_built_here(workspace):
 def test_weasyprint_libraries_are_found_as_ctypes_finds_them():
     import ctypes.util
 
-    from communique.render import libraries
+    from communique.render import native
 
-    if not libraries.usable():
+    if not native.usable():
         pytest.skip("the quick lookup is not used on this system")
     names = ["gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0", "pango-1.0", "harfbuzz",
              "harfbuzz-subset", "harfbuzz-vector", "fontconfig-1", "fontconfig", "pangoft2-1.0",
              "c", "no-such-library"]
-    assert [libraries.find_library(n) for n in names] == [ctypes.util.find_library(n)
+    assert [native.find_library(n) for n in names] == [ctypes.util.find_library(n)
                                                           for n in names]
 
 

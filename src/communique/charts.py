@@ -49,7 +49,7 @@ class TimelineLabels:
 
 
 @dataclass(frozen=True)
-class Style:
+class ChartStyle:
     ink: str = "#111111"
     muted: str = "#555555"
     accent: str = "#111111"
@@ -79,7 +79,7 @@ MAX_LABEL = 34
 
 
 def timeline_chart(items: Sequence[TimelineItem], labels: TimelineLabels, *, lang: str,
-                   style: Style = Style(), direction: str = "ltr", desc: str = "",
+                   style: ChartStyle = ChartStyle(), direction: str = "ltr", desc: str = "",
                    chart_id: str = "timeline") -> Markup:
     """A timeline: one row per incident (a dot, or a bar over several days), with the civilians
     reported killed and wounded in two columns, and a date axis.

@@ -27,7 +27,7 @@ from babel import Locale
 from markupsafe import Markup, escape
 
 from communique.citations.entries import Entry
-from communique.citations.styles import Position, Style, Words
+from communique.citations.styles import Position, NoteStyle, Words
 from communique.content.markup import Cite, InlineCites, NoteMark, cited_keys, parse
 from communique.document import CALL_RE, Document
 from communique.errors import Problem
@@ -64,7 +64,7 @@ def _letters(i: int) -> str:
 
 
 def number_notes(rendered: str, doc: Document, words: Words | None = None,
-                 style: Style | None = None, problems: list[Problem] | None = None) -> list[Note]:
+                 style: NoteStyle | None = None, problems: list[Problem] | None = None) -> list[Note]:
     """Number the note calls of ``rendered`` in reading order and write each note's text.
 
     Warnings of the style (a source a CSL style cannot write) are added to ``problems``.
@@ -154,7 +154,7 @@ def _source_identities(doc: Document) -> dict[int, tuple | None]:
 class _Writer:
     """Writes note texts in number order, remembering what earlier notes cited."""
 
-    def __init__(self, style: Style, words: Words, sources: dict[str, Entry], rule: str):
+    def __init__(self, style: NoteStyle, words: Words, sources: dict[str, Entry], rule: str):
         self.style, self.words, self.sources, self.rule = style, words, sources, rule
         self.first_note: dict[str, int] = {}
         self.previous: Cite | None = None  # the single source of the note before, if it had one
@@ -261,7 +261,7 @@ class BibliographyEntry:
     html: Markup
 
 
-def bibliography(doc: Document, style: Style, words: Words) -> list[BibliographyEntry]:
+def bibliography(doc: Document, style: NoteStyle, words: Words) -> list[BibliographyEntry]:
     """The cited sources, written and ordered by the style (alphabetically for url and full)."""
     keys = dict.fromkeys(c.key for ref in doc.marks for c in cited_keys((ref.mark,))
                          if c.key in doc.sources)

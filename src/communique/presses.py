@@ -181,7 +181,7 @@ def serve(sock: socket.socket) -> None:
     closes. Ctrl-C is left to the process that started it (it closes the connection)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from communique.cache import recording
-    from communique.render.libraries import import_weasyprint
+    from communique.render.native import import_weasyprint
     from communique.render.pdf import press_print
 
     import_weasyprint()  # now, while the first request is being prepared

@@ -128,7 +128,7 @@ class PdfOutput(_Settings):
                           "`communique build --archive` turns it on for one build.")
 
 
-class Citations(_Settings):
+class WorkspaceCitations(_Settings):
     """``[citations]``: how every statement cites sources, unless its ``citations:`` says otherwise."""
 
     style: str = Field("url", description="url, full, a .csl file in the workspace, or a CSL "
@@ -162,7 +162,7 @@ class Settings(_Settings):
     colours: Colours = Colours()
     fonts: Fonts = Fonts()
     documents: Documents = Documents()
-    citations: Citations = Citations()
+    citations: WorkspaceCitations = WorkspaceCitations()
     pdf: PdfOutput = PdfOutput()
 
 

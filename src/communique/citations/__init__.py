@@ -12,7 +12,7 @@ Numbering and the re-citation rules live in ``communique.notes``.
 
 from communique.citations.entries import Entry, Origin, PartialDate
 from communique.citations.setup import RECITATIONS, Citations, prepare
-from communique.citations.styles import Position, Style, Words
+from communique.citations.styles import NoteStyle, Position, Words
 
-__all__ = ["Citations", "Entry", "Origin", "PartialDate", "Position", "RECITATIONS", "Style",
+__all__ = ["Citations", "Entry", "Origin", "PartialDate", "Position", "RECITATIONS", "NoteStyle",
            "Words", "prepare"]

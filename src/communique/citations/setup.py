@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from communique.citations.entries import Entry, Origin, from_source
 from communique.citations.libraries import read_library
-from communique.citations.styles import BUILTIN, Style
+from communique.citations.styles import BUILTIN, NoteStyle
+from communique.content.model import RECITATIONS
 from communique.errors import Problem
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from communique.content.model import Statement
     from communique.workspace import Workspace
 
-RECITATIONS = ("repeat", "short", "ibid", "same-number")
 WORKSPACE_LIBRARY, STATEMENT_LIBRARY, STATEMENT = "workspace library", "statement library", "statement"
 
 
@@ -57,7 +57,7 @@ class Citations:
     style_setting: Setting = field(default_factory=lambda: Setting("url"))
     style_file: StyleInfo | None = None  # a CSL style's file, checked
 
-    def make_style(self, lang: str) -> Style:
+    def make_style(self, lang: str) -> NoteStyle:
         """A fresh style for one edition (CSL styles depend on the edition's language)."""
         if self.style in BUILTIN:
             return BUILTIN[self.style]()

@@ -70,7 +70,7 @@ class Position:
     same_place: bool = False  # ibid: the same locator as the note before, so none is repeated
 
 
-class Style(Protocol):
+class NoteStyle(Protocol):
     name: str
     warnings: list[str]
 

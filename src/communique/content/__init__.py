@@ -12,12 +12,12 @@ from pydantic import BaseModel, ValidationError
 from communique.content.fields import walk
 from communique.content.load import Located, load_yaml
 from communique.content.markup import cited_keys, parse
-from communique.content.model import DOCUMENT_TYPES, Statement, StatementBase
+from communique.content.model import DOCUMENT_TYPES, Statement
 from communique.errors import ContentError, Problem
 
 
 def read_statement(path: Path, display: str | None = None, *,
-                   default_type: str = "public-statement") -> tuple[StatementBase, Located]:
+                   default_type: str = "public-statement") -> tuple[Statement, Located]:
     """Load and validate a ``statement.yaml``; raise ContentError listing every problem.
 
     The ``type`` field picks the document model (``default_type`` when it is absent). When the
@@ -36,7 +36,7 @@ def read_statement(path: Path, display: str | None = None, *,
     return statement, located
 
 
-def document_model(located: Located, default_type: str) -> type[StatementBase]:
+def document_model(located: Located, default_type: str) -> type[Statement]:
     """The model of the file's document type.
 
     The type is read before validation (rather than through pydantic's discriminated union)

@@ -141,7 +141,7 @@ class CitationSettings(Model):
                                    "sources, relative to statement.yaml.")
 
 
-class StatementBase(Model):
+class Statement(Model):
     """What every document type has: language, date, title, status and sources."""
 
     # Whether the type ends with the list of sources when no citations.bibliography says.
@@ -190,7 +190,7 @@ class StatementBase(Model):
         return []
 
 
-class Statement(StatementBase):
+class PublicStatement(Statement):
     """A public statement (``type: public-statement``)."""
 
     type: Literal["public-statement"] = "public-statement"
@@ -229,7 +229,7 @@ class Appeal(Model):
     closing: Line | None = Field(None, description="e.g. Yours sincerely,")
 
 
-class UrgentAction(StatementBase):
+class UrgentAction(Statement):
     """An urgent action (``type: urgent-action``): one or two pages asking readers to write."""
 
     type: Literal["urgent-action"] = "urgent-action"
@@ -328,7 +328,7 @@ class Recommendation(Model):
     points: Annotated[list[Text], Field(min_length=1)]
 
 
-class Report(StatementBase):
+class Report(Statement):
     """A report (``type: report``): cover, contents, summary, chapters, recommendations."""
 
     LIST_OF_SOURCES: ClassVar[bool] = True
@@ -347,10 +347,10 @@ class Report(StatementBase):
         return [incident for chapter in self.chapters for incident in chapter.incidents]
 
 
-DOCUMENT_TYPES: dict[str, type[StatementBase]] = {
-    "public-statement": Statement,
+DOCUMENT_TYPES: dict[str, type[Statement]] = {
+    "public-statement": PublicStatement,
     "urgent-action": UrgentAction,
     "report": Report,
 }
-AnyStatement = Annotated[Statement | UrgentAction | Report, Field(discriminator="type")]
+AnyStatement = Annotated[PublicStatement | UrgentAction | Report, Field(discriminator="type")]
 """Any document, told apart by its ``type`` (what the JSON Schema describes)."""

@@ -141,13 +141,13 @@ def _asset(ctx, image: str) -> str:
 def _timeline(ctx, incidents, *, title: str, killed: str, wounded: str, verified: str,
               unverified: str, desc: str = "", id: str = "timeline") -> Markup:
     """The incidents' timeline (SVG shapes, HTML words), in the edition's language and brand colours."""
-    from communique.charts import Style, TimelineItem, TimelineLabels, timeline_chart
+    from communique.charts import ChartStyle, TimelineItem, TimelineLabels, timeline_chart
 
     items = [TimelineItem(i["date"], i["end_date"] or i["date"], plain(i["place"]),
                           i["civilians"]["killed"], i["civilians"]["wounded"], i["verified"])
              for i in incidents]
     settings = ctx["settings"]
-    style = Style(settings.colours.ink, settings.colours.muted, settings.colours.accent)
+    style = ChartStyle(settings.colours.ink, settings.colours.muted, settings.colours.accent)
     labels = TimelineLabels(title, killed, wounded, verified, unverified)
     return timeline_chart(items, labels, lang=str(ctx["lang"]), style=style, direction=ctx["dir"],
                           desc=desc, chart_id=id)

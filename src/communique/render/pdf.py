@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
-from communique.render.libraries import import_weasyprint
+from communique.render.native import import_weasyprint
 from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
 
 ACCESSIBLE = "pdf/ua-1"  # tagged, with the document title, language and structure declared
