@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from communique.build.model import Edition, Job, Outcome
 from communique.errors import Problem
 from communique.files import write_atomic
-from communique.outputs import EditionContext, Made, Output, Steps as OutputSteps, registry
+from communique import outputs
+from communique.outputs import EditionContext, Made, Output, Steps as OutputSteps
 from communique.presses import AWAIT, Await
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def wanted(job: Job) -> list[Output]:
     """The outputs to make for a job: all of them, only the web page when checking (nothing is
     written) or those the job names (the preview's first pass: the web page)."""
     names = ("web",) if not job.write else job.only
-    return [output for name, output in registry().items() if names is None or name in names]
+    return [output for name, output in outputs.registry().items()
+            if names is None or name in names]
 
 
 def _advance(steps: OutputSteps, value: Printout | None = None) -> PrintRequest | Await | Made:

@@ -88,7 +88,9 @@ def as_json(result: Result, workspace: Workspace) -> str:
 
     data = {
         "editions": [{"statement": e.slug, "lang": e.lang, "html": where(e.outputs.get("web")),
-                      "pdf": where(e.outputs.get("print")), "pages": e.pages, "notes": e.notes,
+                      "pdf": where(e.outputs.get("print")),
+                      "outputs": {name: where(path) for name, path in e.outputs.items()},
+                      "pages": e.pages, "notes": e.notes,
                       "warnings": e.warnings, "seconds": round(e.seconds, 3),
                       "translation": None if e.units is None else
                       {"units": e.units, "fallbacks": e.fallbacks},
