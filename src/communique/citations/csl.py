@@ -19,6 +19,7 @@ import types
 import warnings as pywarnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -193,7 +194,7 @@ class CslStyle:
         self._references: dict[str, object] = {}
         self._keys: dict[str, str] = {}
         self._fallback = FullStyle()
-        self._bib = None
+        self._bib: Any = None  # citeproc's bibliography, made on first use
 
     # -- references ------------------------------------------------------------------------
 

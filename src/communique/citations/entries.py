@@ -308,7 +308,8 @@ def _date(value: Any, name: str) -> PartialDate | None:
         if isinstance(raw, str) and raw.strip():
             m = _ISO.match(raw)
             if m:
-                return _checked(*(int(g) if g else None for g in m.groups()), name)
+                year, month, day = (int(g) if g else None for g in m.groups())
+                return _checked(year, month, day, name)
             return PartialDate(literal=raw.strip())
     return None
 

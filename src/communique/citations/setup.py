@@ -214,7 +214,8 @@ def _read(setting: Setting, level: str, workspace: "Workspace",
           problems: list[Problem]) -> dict[str, Entry]:
     path, problem = _workspace_file(setting, "library", workspace)
     if path is None:
-        problems.append(problem)
+        if problem is not None:
+            problems.append(problem)
         return {}
     library = read_library(path, workspace.display(path), level)
     problems.extend(library.problems)

@@ -150,7 +150,7 @@ class UrlStyle:
                 # Translators: a reference back to the note where a source was first cited in full
                 out = Markup(words.gettext("See note %(number)s", number=position.first_note))
             return _tail(out, cite, words)
-        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title)), cite,
+        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title or "")), cite,
                      words)
 
     def join(self, parts: list[Markup], words: Words) -> Markup:
@@ -261,4 +261,4 @@ def _shorten(title: str) -> str:
     return head if len(words) <= 6 else " ".join(words[:5]) + "…"
 
 
-BUILTIN = {"url": UrlStyle, "full": FullStyle}
+BUILTIN: dict[str, type[NoteStyle]] = {"url": UrlStyle, "full": FullStyle}

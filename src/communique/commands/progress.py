@@ -10,7 +10,8 @@ import json
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn,
+                           TimeElapsedColumn)
 from rich.table import Table
 
 from communique.build import Outcome
@@ -27,7 +28,7 @@ class Bar(BuildProgress):
     def __init__(self, console: Console):
         self.console = console
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def planned(self, total: int, to_build: int) -> None:
         if to_build > 1:
@@ -38,7 +39,7 @@ class Bar(BuildProgress):
             self.task = self.bar.add_task("", total=to_build)
 
     def finished(self, outcome: Outcome) -> None:
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.update(self.task, advance=1, description=outcome.job.key)
 
     def close(self) -> None:

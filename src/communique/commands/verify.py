@@ -35,11 +35,11 @@ def verify(paths: tuple[Path, ...]) -> None:
             problems.append(Problem(workspace.display(path), 0, 0, "no such file or folder"))
     failed = 0
     for pdf in pdfs:
-        found = verify_pdf(pdf)
+        verified = verify_pdf(pdf)
         shown = workspace.display(pdf)
-        click.echo(f"{shown}  {found.summary()}")
-        problems += [Problem(shown, 0, 0, message) for message in found.problems]
-        failed += not found.ok
+        click.echo(f"{shown}  {verified.summary()}")
+        problems += [Problem(shown, 0, 0, message) for message in verified.problems]
+        failed += not verified.ok
     report(problems)
     click.echo(f"{len(pdfs)} PDF(s) checked, {failed} with problems", err=True)
     sys.exit(1 if problems else 0)

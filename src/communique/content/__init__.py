@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from typing import Any
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -68,7 +69,7 @@ def _field_name(loc: tuple) -> str:
     return out
 
 
-def _problem(located: Located, model: type[BaseModel], err: dict) -> Problem:
+def _problem(located: Located, model: type[BaseModel], err: Any) -> Problem:
     loc = tuple(p for p in err["loc"] if p != "[key]")
     kind = err["type"]
     name = _field_name(loc)
@@ -164,12 +165,13 @@ def _duplicate_ids(located: Located, statement: BaseModel) -> list[Problem]:
     seen: dict[str, tuple] = {}
     problems = []
     for path, item, _ in walk(statement, skip=frozenset({"sources"})):
-        if not (isinstance(item, BaseModel) and isinstance(getattr(item, "id", None), str) and path):
+        item_id = getattr(item, "id", None) if isinstance(item, BaseModel) else None
+        if not (isinstance(item_id, str) and path):
             continue
-        if item.id in seen:
-            first = located.position(seen[item.id] + ("id",))
+        if item_id in seen:
+            first = located.position(seen[item_id] + ("id",))
             problems.append(located.problem(path + ("id",),
-                                            f"duplicate id '{item.id}' (first used at line {first[0]})"))
+                                            f"duplicate id '{item_id}' (first used at line {first[0]})"))
         else:
-            seen[item.id] = path
+            seen[item_id] = path
     return problems

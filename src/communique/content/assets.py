@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
 
 from pydantic import BaseModel
 
+from communique.content.fields import parts_of
 from communique.content.load import Located
 from communique.content.model import Figure
 from communique.errors import Problem
 from communique.sandbox import Refused, contained
 
-T = TypeVar("T", bound=BaseModel)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
-
-
-def parts_of(value: object, kind: type[T], path: tuple = (),
-             parent: BaseModel | None = None) -> list[tuple[tuple, T, BaseModel | None]]:
-    """Every ``kind`` part of a document (a figure, an incident), whatever its document type:
-    its path in the file, the part, and the nearest enclosing part with an id (its section or
-    chapter), in reading order."""
-    if isinstance(value, kind):
-        return [(path, value, parent)]
-    found: list = []
-    if isinstance(value, BaseModel):
-        inner = value if isinstance(getattr(value, "id", None), str) else parent
-        for name in type(value).model_fields:
-            found += parts_of(getattr(value, name), kind, path + (name,), inner)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += parts_of(item, kind, path + (i,), parent)
-    return found
 
 
 def figures(value: object) -> list[tuple[tuple, Figure]]:

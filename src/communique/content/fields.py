@@ -5,7 +5,8 @@ place that knows how to step into it: into a validated model (its fields, in dec
 order), or into the raw YAML data of one that failed validation, guided by the model's
 annotations (so the Markdown fields can still be checked). Everything that goes over a
 statement — the document view (:mod:`communique.document`), duplicate ids, markup checks of
-invalid data, the translatable units (:mod:`communique.i18n.units`) — is built on it.
+invalid data, the parts of a kind (figures, incidents), the translatable units
+(:mod:`communique.i18n.content`) — is built on it.
 
 A *path* is a tuple of field names, list indexes and mapping keys, as
 :meth:`communique.content.load.Located.problem` takes it to find a line and column.
@@ -17,11 +18,13 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from communique.content.model import Markdown
+
+T = TypeVar("T", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,20 @@ def walk(value: Any, annotation: Any = None, path: tuple = (), kind: str | None 
     for child in children(value, annotation, kind):
         if child.field not in skip:
             yield from walk(child.value, child.annotation, path + (child.key,), child.kind, skip)
+
+
+def parts_of(value: Any, kind: type[T], path: tuple = (),
+             parent: BaseModel | None = None) -> list[tuple[tuple, T, BaseModel | None]]:
+    """Every ``kind`` part of a document (a figure, an incident), whatever its document type:
+    its path in the file, the part, and the nearest enclosing part with an id (its section or
+    chapter), in reading order."""
+    if isinstance(value, kind):
+        return [(path, value, parent)]
+    inner = value if isinstance(getattr(value, "id", None), str) else parent
+    found: list[tuple[tuple, T, BaseModel | None]] = []
+    for child in children(value):
+        found += parts_of(child.value, kind, path + (child.key,), inner)
+    return found
 
 
 def markdown_kind(annotation: Any, metadata: Any = ()) -> str | None:

@@ -109,7 +109,7 @@ class _Loader(yaml.SafeLoader):
 
     depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -208,7 +208,7 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
            problems: list[Problem]) -> Any:
     located.spans[path] = _span(node)
     plain_tag = {yaml.MappingNode: "tag:yaml.org,2002:map",
-                 yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node))
+                 yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node))  # type: ignore[arg-type]
     if plain_tag and node.tag != plain_tag:  # !!set, !!omap, !!python/…: never content
         problems.append(Problem(located.display, node.start_mark.line + 1,
                                 node.start_mark.column + 1,

@@ -59,7 +59,7 @@ def source_records(doc: Document, notes) -> list[dict[str, Any]]:
 
 def incident_records(doc: Document, notes) -> list[dict[str, Any]]:
     """Each incident's facts, its text without markup, the sources and notes it cites."""
-    from communique.content.assets import parts_of
+    from communique.content.fields import parts_of
     from communique.content.model import Incident
     from communique.document import plain
 
@@ -71,7 +71,7 @@ def incident_records(doc: Document, notes) -> list[dict[str, Any]]:
         cited = [n for n in notes
                  if any(doc.marks[m].path[:len(path)] == path for m in n.mark_indexes)]
         records.append({
-            "id": incident.id, "section": section.id if section else None,
+            "id": incident.id, "section": getattr(section, "id", None),
             "date": incident.date.isoformat(),
             "end_date": incident.end_date.isoformat() if incident.end_date else None,
             "place": plain(view["place"]), "reported_by": plain(view["reported_by"]),

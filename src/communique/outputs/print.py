@@ -44,6 +44,8 @@ class PrintOutput:
         ctx.problems.extend(problems)
         yield request
         printout = yield AWAIT  # printed and its first page drawn, here or in a press
+        if printout is None:
+            raise RuntimeError("the print output was resumed without its printout")
         checked = edition_pdf(ctx.doc, rendered, request, printout)
         where = ctx.doc.located.display
         for message in checked.printed.warnings:

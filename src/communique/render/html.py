@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel import Locale
@@ -20,8 +21,7 @@ from communique.document import Document, plain
 from communique.errors import Problem
 from communique.i18n import locale as i18n_locale
 from communique.i18n import ui
-from communique.notes import (Bibliography, Note, bibliography, jinja_words, number_notes,
-                              place_notes)
+from communique.notes import Bibliography, Note, bibliography, jinja_words, number_notes, place_notes
 from communique.workspace import BUILTIN_TEMPLATES, Workspace
 
 MEDIA = ("web", "print")
@@ -162,7 +162,7 @@ def _number(ctx, value) -> str:
 def _join(ctx, items, style: str = "standard") -> Markup:
     """A list joined the language's way: "A, B and C", "A, B и C", "A وB وC"."""
     escaped = [str(Markup.escape(i)) for i in items]  # Rich values keep their HTML
-    return Markup(format_list(escaped, style=style, locale=_locale(ctx)))
+    return Markup(format_list(escaped, style=style, locale=_locale(ctx)))  # type: ignore[arg-type]
 
 
 def render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool = False,
@@ -224,7 +224,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
     }
     try:
         template = env.get_template(name)
-        macros = env.get_template("partials/notes.html.j2").make_module(context)
+        macros: Any = env.get_template("partials/notes.html.j2").make_module(context)  # its macros
         words = jinja_words(template, context, lang)
         style = doc.citations.make_style(lang)
         context["citations"] = doc.citations
@@ -235,7 +235,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
             where = _runtime_problem(env, exc, workspace)
             raise TemplateError(Problem(where.path, where.line, where.column,
                                         f"template '{exc.name}' not found")) from None
-        raise TemplateError(Problem(workspace.display(workspace.templates_dir / exc.name), 0, 0,
+        raise TemplateError(Problem(workspace.display(workspace.templates_dir / (exc.name or "")), 0, 0,
                                     f"template '{exc.name}' not found (needed for type "
                                     f"'{statement.type}')")) from None
     except jinja2.TemplateSyntaxError as exc:

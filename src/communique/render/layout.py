@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 FORCED = {"page", "left", "right", "recto", "verso"}  # break values that always start a page
@@ -184,7 +185,7 @@ def _note_name(number: int | None, box) -> str:
     return f"note {number}" if number else f"the note '{_box_text(box, 40)}'"
 
 
-def _lone_lines(parts: list[tuple[int, int, object]]) -> list[LayoutIssue]:
+def _lone_lines(parts: list[tuple[int, int, Any]]) -> list[LayoutIssue]:
     """A paragraph split over pages that leaves one line alone at a page's foot or top."""
     if len(parts) < 2:
         return []

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -74,7 +75,7 @@ def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None 
         if reader.is_encrypted:
             problems.append("the PDF is encrypted: archives and assistive tools cannot read it")
             return found
-        catalog = reader.trailer["/Root"].get_object()
+        catalog: Any = reader.trailer["/Root"].get_object()
         found.pages = len(reader.pages)
     except (PdfReadError, KeyError, ValueError, OSError) as exc:
         problems.append(f"not a readable PDF: {exc}")
@@ -184,7 +185,7 @@ def _resources(obj, seen: set[int]):
     for xobject in (resources.get("/XObject") or {}).values():
         ref = getattr(xobject, "idnum", None)
         xobject = xobject.get_object()
-        if xobject.get("/Subtype") == "/Form" and ref not in seen:
+        if xobject.get("/Subtype") == "/Form" and ref is not None and ref not in seen:
             seen.add(ref)
             yield from _resources(xobject, seen)
 
