@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make build` and `make test`.
-.PHONY: setup build test test-fast bench
+.PHONY: setup build test test-fast lint bench
 
 setup:
 	./scripts/setup.sh
@@ -7,11 +7,22 @@ setup:
 build: setup
 	.venv/bin/communique build
 
-# Every test, slow and browser ones included (what CI runs).
+# Every check and every test, slow and browser ones included (what CI runs).
 test:
 	WITH_BROWSER=1 ./scripts/setup.sh
+	$(MAKE) --no-print-directory lint-only
 	.venv/bin/python -m pytest -m "" $(PYTEST_ARGS); status=$$?; \
 	if [ $$status = 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; exit $$status
+
+# Lint, types, the import contract (no cycle, no import of a higher layer) and complexity.
+lint: setup
+	$(MAKE) --no-print-directory lint-only
+
+lint-only:
+	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/mypy
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/python scripts/complexity.py src/communique
 
 # The fast tests only, for the edit-test loop.
 test-fast: setup

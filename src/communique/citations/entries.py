@@ -215,19 +215,7 @@ def from_csl(key: str, item: dict[str, Any], origin: Origin) -> tuple[Entry, lis
         warnings.append((f"unknown CSL type '{csl_type}': read as 'document'", "type"))
         csl["type"] = csl_type = "document"
     title = _text(csl, "title")
-    url = _text(csl, "URL")
-    if not url and _text(csl, "DOI"):
-        url = "https://doi.org/" + _text(csl, "DOI").removeprefix("https://doi.org/")  # type: ignore[union-attr]
-    if url:
-        from communique.content.markup import link_problem
-
-        problem = link_problem(url)
-        if not problem and not url.lower().startswith(("http://", "https://")):
-            problem = f"source URL '{url}' must be an http:// or https:// address"
-        if not problem and any(ch.isspace() for ch in url):
-            problem = f"source URL '{url}' contains spaces"
-        if problem:
-            raise EntryError(problem, "URL")
+    url = _csl_url(csl)
     if not title and not url:
         raise EntryError("a source needs a title or a URL", "title")
     authors = tuple(_name(n) for n in _names(csl, "author")) or tuple(
@@ -241,6 +229,25 @@ def from_csl(key: str, item: dict[str, Any], origin: Origin) -> tuple[Entry, lis
     short = _text(csl, "title-short") or _text(csl, "shortTitle")
     return Entry(key, kind, title, url, authors, publisher, issued, accessed, short, csl,
                  origin), warnings
+
+
+def _csl_url(csl: dict[str, Any]) -> str | None:
+    """The item's URL (or its DOI as one), checked as every link is; EntryError if unsafe."""
+    url = _text(csl, "URL")
+    doi = _text(csl, "DOI")
+    if not url and doi:
+        url = "https://doi.org/" + doi.removeprefix("https://doi.org/")
+    if url:
+        from communique.content.markup import link_problem
+
+        problem = link_problem(url)
+        if not problem and not url.lower().startswith(("http://", "https://")):
+            problem = f"source URL '{url}' must be an http:// or https:// address"
+        if not problem and any(ch.isspace() for ch in url):
+            problem = f"source URL '{url}' contains spaces"
+        if problem:
+            raise EntryError(problem, "URL")
+    return url
 
 
 def _kind(csl_type: str, csl: dict[str, Any]) -> str:
