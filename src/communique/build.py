@@ -44,6 +44,7 @@ class Edition:
     # source text (untranslated, fuzzy, outdated). None for the source language.
     units: int | None = None
     fallbacks: int | None = None
+    attachments: list[str] = field(default_factory=list)  # the files attached to its PDF
 
     @property
     def warnings(self) -> int:
@@ -141,7 +142,8 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
     try:  # the sandbox's rule: a statement (or a symlink to one) outside the workspace is refused
         contained(path, [workspace.root], name="the statement")
         statement, located = read_statement(
-            path, display, default_type=workspace.settings.documents.default_type)
+            path, display, default_type=workspace.settings.documents.default_type,
+            internal=workspace.settings.internal.fields)
     except Refused as exc:
         return None, [Problem(display, 0, 0, str(exc))]
     except ContentError as exc:
@@ -149,7 +151,8 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
     citations, problems = prepare(statement, located, workspace)
     doc, more = build_document(statement, located, citations)
     problems += more
-    problems += figure_problems(statement, located, workspace.root)
+    problems += figure_problems(statement, located, workspace.root,
+                                workspace.settings.internal.folders)
     if any(p.is_error for p in problems):
         return None, problems
     return doc, problems
@@ -438,6 +441,7 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     made = edition_pdf(doc, printed_html, request, printout)  # checked
     printed = made.printed
     edition.pages = printed.pages
+    edition.attachments = [f.name for f in request.attachments]
     for message in printed.warnings:
         problems.append(pdf_problem(where, lang, message))  # a missing glyph is an error
     problems += made.problems  # notes away from their call, layout faults, the structure check

@@ -94,7 +94,10 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
         click.echo(summary(result, workspace))
     elif not quiet:
         _editions(result, workspace)
-        from communique.progress import summary_line
+        from communique.progress import attachment_lines, summary_line
+
+        for line in attachment_lines(result, workspace) if workspace.settings.pdf.archive else ():
+            click.echo(line)
 
         click.echo(summary_line(result, "built"), err=True)
     sys.exit(1 if result.errors else 0)
@@ -268,6 +271,8 @@ def verify(paths: tuple[Path, ...]) -> None:
         found = verify_pdf(pdf)
         shown = workspace.display(pdf)
         click.echo(f"{shown}  {found.summary()}")
+        for name in found.attachments:
+            click.echo(f"  attached: {name}")
         problems += [Problem(shown, 0, 0, message) for message in found.problems]
         failed += not found.ok
     _report(problems)

@@ -289,7 +289,7 @@ def edition_request(doc, rendered, workspace, *,
     if archive:
         from communique.citations.export import sources_csl
 
-        files, skipped = source_files(doc.located.path, workspace.root, statement.lang,
+        files, skipped = source_files(doc, workspace, statement.lang,
                                       sources_csl(doc, rendered.notes))
         problems += [Problem(doc.located.display, 0, 0, f"PDF ({statement.lang}): {message}",
                              "warning") for message in skipped]
