@@ -382,8 +382,14 @@ def _edition_from_record(data: dict) -> Edition | None:
 
 
 def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
-    """An edition that crashed (WeasyPrint, a full disk), as a problem naming the statement."""
+    """An edition that crashed (WeasyPrint, a full disk) or went past its budget, as a problem
+    naming the statement."""
+    from communique.presses import OverBudget
+
     detail = " ".join(str(exc).split()) or "no details"
+    if isinstance(exc, OverBudget):
+        return Problem(where, 0, 0, f"the {lang} edition was not built: {detail}; its previous "
+                       "output is left as it was")
     return Problem(where, 0, 0, f"the {lang} edition could not be built "
                    f"({type(exc).__name__}: {detail}); its previous output is left as it was")
 

@@ -183,7 +183,7 @@ class Budget(_Settings):
 
     edition_seconds: float = Field(300.0, gt=0, description="Seconds one edition's PDF may "
                                    "take to print (a 50-page report takes about 10).")
-    edition_memory_mb: int = Field(4096, ge=256, description="Megabytes of memory a press "
+    edition_memory_mb: int = Field(4096, ge=64, description="Megabytes of memory a press "
                                    "(the process printing PDFs) may use.")
 
 

@@ -245,6 +245,9 @@ class PrintRequest:
     attachments: list[DataFile] = field(default_factory=list)
     archive: bool = False
     date: dt.date | None = None
+    # The edition's budget ([budget] in communique.toml): past it, printing is stopped.
+    budget_seconds: float | None = None
+    budget_memory_mb: int | None = None
 
 
 @dataclass
@@ -293,8 +296,10 @@ def edition_request(doc, rendered, workspace, *,
                                       sources_csl(doc, rendered.notes))
         problems += [Problem(doc.located.display, 0, 0, f"PDF ({statement.lang}): {message}",
                              "warning") for message in skipped]
+    budget = workspace.settings.budget
     request = PrintRequest(rendered.html, doc.located.path.parent,
-                           [workspace.root, BUILTIN_TEMPLATES], files, archive, statement.date)
+                           [workspace.root, BUILTIN_TEMPLATES], files, archive, statement.date,
+                           budget.edition_seconds, budget.edition_memory_mb)
     return request, problems
 
 
