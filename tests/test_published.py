@@ -209,3 +209,18 @@ def test_an_embargoed_web_page_asks_not_to_be_indexed(workspace):
     assert '<meta name="robots" content="noindex">' in (root / "build/e/en/index.html").read_text()
     data = json.loads((root / "build/e/en/e-en.data.json").read_text())
     assert data["statement"]["embargo"] == "2020-09-29T00:01:00+00:00"
+
+
+def test_a_nul_in_a_content_translation_is_a_located_error(tmp_path):
+    from communique.i18n import editions
+
+    make(tmp_path)
+    po = tmp_path / "content/s/i18n/ru.po"
+    po.write_text(PO.replace('msgstr "Заявление"', 'msgstr "Заяв\0ление"'))
+    ws = find_workspace(tmp_path)
+    doc, _ = load(tmp_path / "content/s/statement.yaml", ws)
+    prepared = editions.prepare(doc, ws, "ru")
+    assert prepared.doc is None
+    assert [str(p) for p in prepared.problems] == [
+        "content/s/i18n/ru.po:10:13: error: invalid PO file: a NUL character (U+0000), which "
+        "no text may hold"]
