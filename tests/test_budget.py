@@ -148,3 +148,28 @@ def test_no_press_survives_the_command(tmp_path, signum):
     while time.monotonic() < end and any(running(pid) for pid in presses):
         time.sleep(0.1)
     assert not [pid for pid in presses if running(pid)]
+
+
+def test_a_title_of_a_megabyte_is_an_error_at_its_line(tmp_path):
+    """A 1 MB CSL-JSON title took 23 s to build (3 MB 98 s); no one writes a title that long."""
+    import json
+
+    from communique.build import load
+    from communique.workspace import find_workspace
+
+    items = [{"id": "ok", "type": "webpage", "URL": "https://example.org/ok"},
+             {"id": "big", "type": "webpage", "URL": "https://example.org/big",
+              "title": "A" * 1_000_000},
+             {"id": "abstract", "type": "report", "title": "Long but fine",
+              "abstract": "word " * 20_000}]
+    statement = SMALL.replace("opening: Restraint.[@a]",
+                              "opening: Restraint.[@a; @ok; @big; @abstract]")
+    root = make(tmp_path, {"s": statement + "citations:\n  libraries: [lib.json]\n"})
+    (root / "content/s/lib.json").write_text(json.dumps(items, indent=1))
+    started = time.monotonic()
+    doc, problems = load(root / "content/s/statement.yaml", find_workspace(root))
+    assert time.monotonic() - started < 5
+    assert doc is None
+    assert "content/s/lib.json:11:3: error: source 'big': 'title' is 1,000,000 characters " \
+        "long; the limit is 2,000" in [str(p) for p in problems]
+    assert not any("'abstract'" in p.message for p in problems)
