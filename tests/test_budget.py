@@ -173,3 +173,30 @@ def test_a_title_of_a_megabyte_is_an_error_at_its_line(tmp_path):
     assert "content/s/lib.json:11:3: error: source 'big': 'title' is 1,000,000 characters " \
         "long; the limit is 2,000" in [str(p) for p in problems]
     assert not any("'abstract'" in p.message for p in problems)
+
+
+def test_problems_in_a_large_statement_are_located_from_an_index_built_once():
+    """Ten thousand notes citing an unknown source each counted the lines from the start of
+    the file again; positions now come from one index of line starts, and agree with counting."""
+    from communique.content.load import load_yaml
+
+    class Counted(str):
+        """A source text that refuses to be scanned from its start once per problem."""
+
+        def count(self, *args):
+            raise AssertionError("the source was scanned again to find a line")
+
+        def rfind(self, *args):
+            raise AssertionError("the source was scanned again to find a column")
+
+    text = many_notes(2_000)
+    located = load_yaml(Path("statement.yaml"), text=text)
+    located.source = Counted(text)
+    sections = located.data["sections"]
+    for s, section in enumerate(sections):
+        body = section["body"]
+        offset = body.index("[@a, para. 7]")
+        line, column = located.position(("sections", s, "body"), offset=offset)
+        absolute = text.index(f"Sentence {s}-7 ") + len(f"Sentence {s}-7 with a note.")
+        assert (line, column) == (text.count("\n", 0, absolute) + 1,
+                                  absolute - text.rfind("\n", 0, absolute))
