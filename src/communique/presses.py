@@ -577,5 +577,5 @@ class _Scheduler:
         self._dispatch()
 
 
-if __name__ == "__main__":  # a press started as a fresh interpreter: python -m communique.presses FD PID
+if __name__ == "__main__":  # a fresh interpreter's press: python -m communique.presses FD PID
     serve(socket.socket(fileno=int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else None)
