@@ -251,9 +251,13 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
+_usual_limit: list[int] = []  # the data limit this process started with, restored after a print
+
+
 def _limit_memory(megabytes: int | None) -> None:
     """Let this process's data (heap and private mappings) grow to at most ``megabytes`` (None:
-    no limit), where the system allows it: past the limit, allocations fail (MemoryError)."""
+    the limit it started with), where the system allows it: past the limit, allocations fail
+    (MemoryError)."""
     try:
         import resource
     except ImportError:  # not a POSIX system
@@ -261,12 +265,14 @@ def _limit_memory(megabytes: int | None) -> None:
     kind = getattr(resource, "RLIMIT_DATA", None)
     if kind is None:
         return
-    _, hard = resource.getrlimit(kind)
-    soft = resource.RLIM_INFINITY
+    current, hard = resource.getrlimit(kind)
+    if not _usual_limit:
+        _usual_limit.append(current)
+    soft = _usual_limit[0]
     if megabytes is not None:
         soft = megabytes * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            soft = min(soft, hard)
+        if _usual_limit[0] != resource.RLIM_INFINITY:
+            soft = min(soft, _usual_limit[0])
     try:
         resource.setrlimit(kind, (soft, hard))
     except (ValueError, OSError):
