@@ -203,3 +203,39 @@ def test_extraction_and_rendering_agree_on_trimmed_blocks(workspace):
 def test_python_sources_are_extracted_too():
     ids = {m.id for m in ui.extract(ui.PACKAGE_ROOT, python=True) if m.id}
     assert {"Background", "Ibid.", "accessed %(date)s"} <= ids
+
+
+def test_a_compiled_catalog_is_used_only_if_compiled_from_its_po(workspace):
+    """A .mo in build/.cache with a newer modification time than its .po (a checkout, a copy,
+    or a file put there by hand) was once trusted; now only its record of the .po it was
+    compiled from counts."""
+    root = workspace({})
+    ws = find_workspace(root)
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    _catalog(po, "ru", {"Background": "Предыстория"})
+    assert ui.load(ws, "ru")[0].gettext("Background") == "Предыстория"
+    mo = ui.cached_mo(ws, "workspace", "ru")
+    planted = root / "planted.po"  # a catalog no translator of this workspace wrote
+    _catalog(planted, "ru", {"Background": "Подложный текст"})
+    assert ui.compile_catalog(planted, mo, "planted.po", "ru", root) == []
+    (mo.with_suffix(".source.json")).unlink()  # the planted .mo keeps no record of its .po
+    later = po.stat().st_mtime + 10
+    os.utime(mo, (later, later))
+    assert ui.load(ws, "ru")[0].gettext("Background") == "Предыстория"
+    _catalog(po, "ru", {"Background": "Контекст"})  # an edit, whatever the clock says
+    earlier = mo.stat().st_mtime - 10
+    os.utime(po, (earlier, earlier))
+    assert ui.load(ws, "ru")[0].gettext("Background") == "Контекст"
+
+
+def test_a_nul_in_a_translation_is_a_located_error(workspace):
+    root = workspace({})
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    _catalog(po, "ru", {"Background": "Пред"})
+    po.write_text(po.read_text().replace('msgstr "Пред"', 'msgstr "Пред\0ыстория"'))
+    line = po.read_text().splitlines().index('msgstr "Пред\0ыстория"') + 1
+    strings, problems = ui.load(find_workspace(root), "ru")
+    assert [str(p) for p in problems] == [
+        f"templates/locale/ru/LC_MESSAGES/messages.po:{line}:13: error: invalid PO file: "
+        "a NUL character (U+0000), which no text may hold"]
+    assert strings.gettext("Background") != "Пред\ufffdыстория"

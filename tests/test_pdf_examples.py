@@ -11,11 +11,14 @@ import io
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
+import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from communique.cli import main
+from communique.content.load import load_yaml
 from communique.render.archive import SOURCES_NAME
 from communique.render.verify import verify_pdf
 
@@ -115,9 +118,17 @@ def test_archive_mode_pdfs_carry_their_data_and_are_reproducible(examples, tmp_p
         assert found.problems == [] and found.conformance == ["PDF/A-3B"], path
         attached = {name: data[0] for name, data in
                     PdfReader(io.BytesIO((root / path).read_bytes())).attachments.items()}
-        assert attached["statement.yaml"] == (root / "content" / slug / "statement.yaml").read_bytes()
+        # the statement's data, not its text: the same values, none of the comments
+        written = load_yaml(root / "content" / slug / "statement.yaml")
+        assert yaml.safe_load(attached["statement.yaml"]) == written.data
+        comments = [line.strip().lstrip("#").strip() for line in
+                    written.source.splitlines() if line.strip().startswith("#")]
+        assert not [c for c in comments if c and c.encode() in attached["statement.yaml"]]
         assert SOURCES_NAME in attached
         for po in (root / "content" / slug).rglob(f"{lang}.po"):
-            assert attached[po.name] == po.read_bytes()
+            translated = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(po.read_text())}
+            kept = polib.pofile(attached[po.name].decode("utf-8"))
+            assert {(e.msgctxt, e.msgid): e.msgstr for e in kept} == translated
+            assert not any(e.tcomment for e in kept) and not kept.header
     again, _ = build(root, monkeypatch)
     assert again == sums

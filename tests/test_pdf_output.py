@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import time
 from pathlib import Path
@@ -13,7 +12,6 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from communique.render import pdf as pdf_module
-from communique.render.archive import SOURCES_NAME, source_files
 from communique.render.pdf import DataFile, print_pdf, reproducible_fonts
 from communique.render.thumbnail import first_page_png
 from communique.render.verify import verify_pdf
@@ -118,34 +116,6 @@ def test_archive_mode_embeds_the_data_and_it_extracts_back(tmp_path):
     found = verify_pdf(printed.pdf, lang="en", archive=True)
     assert found.problems == [] and found.conformance == ["PDF/A-3B"] and found.tagged
     assert render(tmp_path, archive=True, attachments=files).pdf == printed.pdf
-
-
-PO = 'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n\nmsgid "Hello"\nmsgstr "{text}"\n'
-
-
-def test_source_files_are_the_statement_data_and_its_own_translation(tmp_path):
-    folder = tmp_path / "content" / "s"
-    (folder / "i18n").mkdir(parents=True)
-    statement = folder / "statement.yaml"
-    statement.write_text("title: x\n")
-    (folder / "library.bib").write_text("@misc{a, title={A}}\n")
-    (folder / "i18n" / "ru.po").write_text(PO.format(lang="ru", text="Привет"))
-    (folder / "i18n" / "armenian.po").write_text(PO.format(lang="hy", text="Բարեւ"))
-    (folder / "photo.png").write_bytes(b"\x89PNG")
-    (folder / ".secret.yaml").write_text("token: 1\n")
-    (tmp_path / "outside.json").write_text("{}")
-    (folder / "linked.json").symlink_to(tmp_path.parent / "nowhere.json")
-    (folder / "escape.json").symlink_to("/etc/hostname")
-
-    item = {"id": "a", "type": "webpage", "URL": "https://example.org/a"}
-    files, skipped = source_files(statement, tmp_path, "ru", [item])
-    assert [f.name for f in files] == ["statement.yaml", "ru.po", "library.bib", SOURCES_NAME]
-    assert [f.relationship for f in files] == ["Source", "Source", "Data", "Data"]
-    assert files[0].data == statement.read_bytes()
-    assert json.loads(files[3].data) == [item]
-    assert len(skipped) == 1 and "outside the workspace (it leads to '/etc/hostname')" in skipped[0]
-    hy, _ = source_files(statement, tmp_path, "hy", [])
-    assert [f.name for f in hy] == ["statement.yaml", "armenian.po", "library.bib"]
 
 
 def test_the_thumbnail_is_a_png_of_the_first_page(tmp_path):

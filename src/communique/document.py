@@ -142,7 +142,8 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
     try:  # the sandbox's rule: a statement (or a symlink to one) outside the workspace is refused
         contained(path, [workspace.root], name="the statement")
         statement, located = read_statement(
-            path, display, default_type=workspace.settings.documents.default_type)
+            path, display, default_type=workspace.settings.documents.default_type,
+            internal=workspace.settings.internal.fields)
     except Refused as exc:
         return None, [Problem(display, 0, 0, str(exc))]
     except ContentError as exc:
@@ -150,7 +151,8 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
     citations, problems = prepare(statement, located, workspace)
     doc, more = build_document(statement, located, citations)
     problems += more
-    problems += figure_problems(statement, located, workspace.root)
+    problems += figure_problems(statement, located, workspace.root,
+                                workspace.settings.internal.folders)
     if any(p.is_error for p in problems):
         return None, problems
     return doc, problems

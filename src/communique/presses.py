@@ -16,6 +16,12 @@ are kept for the next build of the same process (the preview server's) and stopp
 
 A press that dies (a crash inside a C library, the out-of-memory killer) costs only its
 edition: the edition is tried once more in a new press, and reported as failed if that dies too.
+
+No statement can hold a build hostage: a print request may carry a time budget (seconds) and a
+memory budget. A press past its time is killed and its edition fails with :class:`OverBudget`
+while the others go on; a press cannot allocate past its memory budget. A press never outlives
+the process that started it: it watches its parent and ends as soon as that is gone, even when
+the parent was killed with SIGKILL in the middle of a long print.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
@@ -42,6 +49,21 @@ Steps = Generator[Any, Any, Any]  # yields print requests, receives printouts, r
 
 class PressDied(Exception):
     """The press's process ended (or its connection broke) before it answered."""
+
+
+class OverBudget(Exception):
+    """A print took longer, or more memory, than its budget allows; the message says which."""
+
+
+def budget_of(request: object) -> tuple[float | None, int | None]:
+    """The time (seconds) and memory (megabytes) a print request may take; None: no limit."""
+    return getattr(request, "budget_seconds", None), getattr(request, "budget_memory_mb", None)
+
+
+def over_time(seconds: float) -> OverBudget:
+    return OverBudget(f"printing took longer than its budget of {seconds:g} s and was stopped "
+                      "(a statement this large needs splitting, or a larger "
+                      "[budget] edition_seconds in communique.toml)")
 
 
 def default_jobs() -> int:
@@ -98,6 +120,7 @@ class Press:
     @classmethod
     def fork(cls) -> Press:
         ours, theirs = socket.socketpair()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the press: never returns into the caller's code
             try:
@@ -106,7 +129,7 @@ class Press:
                     fd = other.sock.detach()
                     if fd >= 0:
                         os.close(fd)
-                serve(theirs)
+                serve(theirs, parent)
             finally:
                 os._exit(0)
         theirs.close()
@@ -116,7 +139,8 @@ class Press:
     def spawn(cls) -> Press:
         ours, theirs = socket.socketpair()
         process = subprocess.Popen([sys.executable, "-m", "communique.presses",
-                                    str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                                    str(theirs.fileno()), str(os.getpid())],
+                                   pass_fds=(theirs.fileno(),),
                                    stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         return cls(ours, process.pid, process)
@@ -176,10 +200,13 @@ class Press:
 
 # -- inside a press ----------------------------------------------------------------------------
 
-def serve(sock: socket.socket) -> None:
+def serve(sock: socket.socket, parent: int | None = None) -> None:
     """A press's life: import WeasyPrint once, then print every request until the connection
-    closes. Ctrl-C is left to the process that started it (it closes the connection)."""
+    closes. Ctrl-C is left to the process that started it (it closes the connection); if that
+    process is gone (``parent``), the press ends at once, even in the middle of a print."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
     from communique.cache import recording
     from communique.render.native import import_weasyprint
     from communique.render.pdf import press_print
@@ -192,12 +219,21 @@ def serve(sock: socket.socket) -> None:
             request = _receive(sock)
         except (EOFError, OSError):
             return
+        memory = budget_of(request)[1]
         try:
+            _limit_memory(memory)
             with recording() as read:
                 printout = press_print(request)
             answer = ("ok", (printout, sorted(read)))
+        except MemoryError:
+            answer = ("error", OverBudget(f"printing needed more memory than its budget of "
+                                          f"{memory} MB ([budget] edition_memory_mb in "
+                                          "communique.toml)" if memory else
+                                          "printing ran out of memory"))
         except Exception as exc:  # noqa: BLE001 -- sent back: the edition fails, not the press
             answer = ("error", exc)
+        finally:
+            _limit_memory(None)
         try:
             try:
                 _send(sock, answer)
@@ -205,6 +241,42 @@ def serve(sock: socket.socket) -> None:
                 _send(sock, ("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
         except OSError:
             return
+
+
+def _watch(parent: int) -> None:
+    """End this press as soon as the process that started it is gone (killed, even with
+    SIGKILL, which leaves it no chance to close the connection): its parent changes."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+_usual_limit: list[int] = []  # the data limit this process started with, restored after a print
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    """Let this process's data (heap and private mappings) grow to at most ``megabytes`` (None:
+    the limit it started with), where the system allows it: past the limit, allocations fail
+    (MemoryError)."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return
+    kind = getattr(resource, "RLIMIT_DATA", None)
+    if kind is None:
+        return
+    current, hard = resource.getrlimit(kind)
+    if not _usual_limit:
+        _usual_limit.append(current)
+    soft = _usual_limit[0]
+    if megabytes is not None:
+        soft = megabytes * 1024 * 1024
+        if _usual_limit[0] != resource.RLIM_INFINITY:
+            soft = min(soft, _usual_limit[0])
+    try:
+        resource.setrlimit(kind, (soft, hard))
+    except (ValueError, OSError):
+        pass
 
 
 # -- the presses of this process --------------------------------------------------------------
@@ -349,13 +421,34 @@ def _in_process(gen: Steps, print_here, finish) -> object:
             done, value = _advance(gen, printed[0], opened, printed[1])
             continue
         try:
-            with recording() as read:
+            with recording() as read, _alarm(budget_of(value)[0]):
                 printed = (print_here(value), None)
             opened |= read
         except Exception as exc:  # noqa: BLE001 -- the steps report it as the edition's failure
             printed = (None, exc)
         done, value = _advance(gen, None, opened)
     return finish(value, opened, time.perf_counter() - started)
+
+
+@contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`OverBudget` in this process's main thread after ``seconds`` (a print
+    without a press); elsewhere, or without a budget, do nothing."""
+    if not seconds or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise over_time(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Job:
@@ -401,11 +494,13 @@ class _Scheduler:
                     job = self.todo.popleft()
                     self._step(_Job(job, self.steps(job)), None)
                     self._collect(timeout=0)  # and hand out what a press finished meanwhile
+                    self._expire()
                 elif self.busy:
                     if self.while_waiting is not None:
                         self.while_waiting()
                         self.while_waiting = None
-                    self._collect(timeout=None)
+                    self._collect(timeout=self._until_deadline())
+                    self._expire()
         finally:
             for state in [*self.ready, *self.busy.values()]:
                 state.gen.close()
@@ -459,6 +554,28 @@ class _Scheduler:
                 self._step(state, printout, error)
         self._dispatch()
 
+    def _until_deadline(self) -> float | None:
+        """Seconds until the first print in progress runs out of time (None: no budget)."""
+        ends = [state.sent + seconds for state in self.busy.values()
+                if (seconds := budget_of(state.request)[0])]
+        return max(0.0, min(ends) - time.perf_counter()) if ends else None
+
+    def _expire(self) -> None:
+        """Stop every print past its time budget: its press is killed (a new one takes its
+        place) and its edition fails; the other editions go on."""
+        now = time.perf_counter()
+        for press, state in list(self.busy.items()):
+            seconds = budget_of(state.request)[0]
+            if not seconds or now - state.sent < seconds:
+                continue
+            del self.busy[press]
+            press.close(kill=True)
+            self.free.append(Press.start())
+            state.seconds += now - state.sent
+            if not state.dropped:
+                self._step(state, None, over_time(seconds))
+        self._dispatch()
+
     def _died(self, press: Press, state: _Job, exc: PressDied) -> None:
         """A press died: its edition is tried once more in a new press, then reported."""
         press.close(kill=True)
@@ -475,5 +592,5 @@ class _Scheduler:
         self._dispatch()
 
 
-if __name__ == "__main__":  # a press started as a fresh interpreter: python -m communique.presses FD
-    serve(socket.socket(fileno=int(sys.argv[1])))
+if __name__ == "__main__":  # a fresh interpreter's press: python -m communique.presses FD PID
+    serve(socket.socket(fileno=int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -43,6 +43,7 @@ class Row:
     units: int | None = None
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # what its PDF carries (archive mode)
 
     @property
     def html(self) -> str | None:
@@ -66,7 +67,7 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
             continue  # a statement or translation removed since
         row = Row(slug, lang, pages=data.get("pages", 0), notes=data.get("notes", 0),
                   seconds=data.get("seconds", 0.0), fallbacks=data.get("fallbacks"),
-                  units=data.get("units"))
+                  units=data.get("units"), attachments=list(data.get("attachments", [])))
         for name, value in (data.get("outputs") or {}).items():
             if value and Path(value).is_file():
                 row.outputs[name] = _relative(Path(value), build)
@@ -183,7 +184,9 @@ def render_report(workspace: Workspace, record: Cache) -> str:
                 f"<dt>pages</dt><dd>{r.pages}</dd><dt>notes</dt><dd>{r.notes}</dd>"
                 f"<dt>translation</dt><dd>{esc(_translation(r, source))}</dd>"
                 f"<dt>warnings</dt><dd{warn_class}>{len(r.warnings)}</dd>"
-                f"<dt>build time</dt><dd>{r.seconds:.2f} s</dd></dl>"
+                f"<dt>build time</dt><dd>{r.seconds:.2f} s</dd>"
+                + (f"<dt>attached to the PDF</dt><dd>{esc(', '.join(r.attachments))}</dd>"
+                   if r.attachments else "") + "</dl>"
                 f"<p>{links}</p>{issues}</article>")
         parts.append("</div></section>")
     parts += ["</body>", "</html>", ""]

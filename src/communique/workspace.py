@@ -126,6 +126,51 @@ class PdfOutput(_Settings):
                           "statement's data (content, translation, sources) attached; "
                           "otherwise PDF/UA-1, tagged for assistive technology. "
                           "`communique build --archive` turns it on for one build.")
+    translator_comments: bool = Field(False, description="Attach the edition's PO file with "
+                                      "its translators' comments; by default they are left "
+                                      "out, as notes written for colleagues.")
+
+
+def _field_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", value):
+        raise ValueError(f"'{value}' is not a field name (letters, digits, '_' and '-')")
+    return value
+
+
+def _folder_name(value: str) -> str:
+    if not value or value.startswith(".") or any(ch in value for ch in "/\\"):
+        raise ValueError(f"'{value}' is not a folder name (one name, no '/')")
+    return value
+
+
+class Internal(_Settings):
+    """``[internal]``: what is written for colleagues only, and never published or attached.
+
+    Reasoning, witness contacts and other working notes may sit beside the published text;
+    naming them here keeps them out of every output: the PDF and its attachments, the web page,
+    the data exports and the PDF's metadata.
+    """
+
+    fields: list[Annotated[str, AfterValidator(_field_name)]] = Field(
+        [], description="Keys of statement.yaml for colleagues only (e.g. internal_note): "
+        "allowed at any level of a statement, never printed, exported or attached.")
+    folders: list[Annotated[str, AfterValidator(_folder_name)]] = Field(
+        ["private", "internal", "confidential"], description="Folders (by name, at any depth) "
+        "whose files are never attached to a PDF nor embedded in one. Hidden folders never are.")
+
+
+class Budget(_Settings):
+    """``[budget]``: how long and how much memory one edition may take before it fails.
+
+    A statement that is far too large (ten thousand notes, a title of megabytes) would
+    otherwise hold every other edition of the build hostage; past its budget the edition fails
+    with one located message and the others go on.
+    """
+
+    edition_seconds: float = Field(300.0, gt=0, description="Seconds one edition's PDF may "
+                                   "take to print (a 50-page report takes about 10).")
+    edition_memory_mb: int = Field(4096, ge=64, description="Megabytes of memory a press "
+                                   "(the process printing PDFs) may use.")
 
 
 class WorkspaceCitations(_Settings):
@@ -164,6 +209,8 @@ class Settings(_Settings):
     documents: Documents = Documents()
     citations: WorkspaceCitations = WorkspaceCitations()
     pdf: PdfOutput = PdfOutput()
+    internal: Internal = Internal()
+    budget: Budget = Budget()
 
 
 @dataclass

@@ -141,6 +141,7 @@ def _edition(job: Job, ctx: EditionContext, chosen: list[Output], made: dict[str
         result = made[output.name]
         edition.notes = len(result.notes) if result.notes is not None else edition.notes
         edition.pages = result.pages if result.pages is not None else edition.pages
+        edition.attachments = result.attachments or edition.attachments
         if job.write:
             for path, data in result.files.items():
                 write_atomic(path, data)
@@ -156,7 +157,13 @@ def publication_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def edition_failure(where: str, lang: str, exc: BaseException) -> Problem:
-    """An edition that crashed (WeasyPrint, a full disk), as a problem naming the statement."""
+    """An edition that crashed (WeasyPrint, a full disk) or went past its budget, as a problem
+    naming the statement."""
+    from communique.presses import OverBudget
+
     detail = " ".join(str(exc).split()) or "no details"
+    if isinstance(exc, OverBudget):
+        return Problem(where, 0, 0, f"the {lang} edition was not built: {detail}; its previous "
+                       "output is left as it was")
     return Problem(where, 0, 0, f"the {lang} edition could not be built "
                    f"({type(exc).__name__}: {detail}); its previous output is left as it was")

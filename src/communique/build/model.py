@@ -45,6 +45,7 @@ class Edition:
     # source text (untranslated, fuzzy, outdated). None for the source language.
     units: int | None = None
     fallbacks: int | None = None
+    attachments: list[str] = field(default_factory=list)  # the files attached to its PDF
 
     @property
     def key(self) -> str:

@@ -201,13 +201,40 @@ class EntryError(ValueError):
         self.field = field
 
 
+# The longest text a person writes in a field: a title, a name or a URL is a line (as in
+# statement.yaml); an abstract or a note may be pages. A 1 MB title is a mistake or an attack,
+# and laying it out would take minutes: it is an error at its line.
+MAX_LINE = 2_000
+MAX_TEXT = 200_000
+LONG_FIELDS = frozenset({"abstract", "note", "annote", "extra"})
+
+
+def _sizes(csl: dict[str, Any]) -> None:
+    """Raise EntryError for a field longer than anyone writes (names and dates included)."""
+    def check(name: str, value: Any, limit: int) -> None:
+        if isinstance(value, str) and len(value) > limit:
+            raise EntryError(f"'{name}' is {len(value):,} characters long; the limit is "
+                             f"{limit:,}", name)
+        if isinstance(value, dict):
+            for inner in value.values():
+                check(name, inner, limit)
+        elif isinstance(value, list):
+            for inner in value:
+                check(name, inner, limit)
+
+    for name, value in csl.items():
+        check(name, value, MAX_TEXT if name in LONG_FIELDS else MAX_LINE)
+
+
 def from_csl(key: str, item: dict[str, Any], origin: Origin) -> tuple[Entry, list[tuple[str, str | None]]]:
     """An entry for a CSL-JSON item; returns it with warnings (message, field).
 
-    Raises ``EntryError`` when the item cannot be cited at all.
+    Raises ``EntryError`` when the item cannot be cited at all, or holds a field longer than
+    a person writes (``MAX_LINE``, ``MAX_TEXT``).
     """
     warnings: list[tuple[str, str | None]] = []
     csl = {k: v for k, v in item.items() if k not in ("id", "citation-key")}
+    _sizes(csl)
     csl_type = csl.get("type")
     if not isinstance(csl_type, str) or not csl_type:
         raise EntryError("missing 'type' (a CSL item type such as \"webpage\" or \"report\")", "type")

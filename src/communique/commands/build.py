@@ -64,8 +64,11 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
         click.echo(summary(result, workspace))
     elif not quiet:
         _editions(result, workspace)
-        from communique.commands.progress import summary_line
+        from communique.commands.progress import attachment_lines, summary_line
 
+        for line in attachment_lines(result, workspace) if options.archive or \
+                workspace.settings.pdf.archive else ():
+            click.echo(line)
         click.echo(summary_line(result, "built"), err=True)
     sys.exit(1 if result.errors else 0)
 

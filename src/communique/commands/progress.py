@@ -68,6 +68,13 @@ def table(result: Result, workspace: Workspace) -> Table:
     return out
 
 
+def attachment_lines(result: Result, workspace: Workspace) -> list[str]:
+    """What each archive PDF carries, one line a PDF: what leaves the building is never a
+    surprise."""
+    return [f"{workspace.display(e.outputs['print'])} carries: {', '.join(e.attachments)}"
+            for e in result.editions if "print" in e.outputs and e.attachments]
+
+
 def summary_line(result: Result, verb: str) -> str:
     errors = len(result.errors)
     warnings = len(result.problems) - errors
@@ -95,6 +102,7 @@ def as_json(result: Result, workspace: Workspace) -> str:
                       "warnings": e.warnings, "seconds": round(e.seconds, 3),
                       "translation": None if e.units is None else
                       {"units": e.units, "fallbacks": e.fallbacks},
+                      "attachments": e.attachments,
                       "rebuilt": not e.cached} for e in result.editions],
         "failed": result.failed,
         "problems": [{"path": p.path, "line": p.line, "column": p.column,

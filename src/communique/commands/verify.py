@@ -38,6 +38,8 @@ def verify(paths: tuple[Path, ...]) -> None:
         verified = verify_pdf(pdf)
         shown = workspace.display(pdf)
         click.echo(f"{shown}  {verified.summary()}")
+        for name in verified.attachments:
+            click.echo(f"  attached: {name}")
         problems += [Problem(shown, 0, 0, message) for message in verified.problems]
         failed += not verified.ok
     report(problems)

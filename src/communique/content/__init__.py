@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Any
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,14 +19,20 @@ from communique.errors import ContentError, Problem
 
 
 def read_statement(path: Path, display: str | None = None, *,
-                   default_type: str = "public-statement") -> tuple[Statement, Located]:
+                   default_type: str = "public-statement",
+                   internal: Iterable[str] = ()) -> tuple[Statement, Located]:
     """Load and validate a ``statement.yaml``; raise ContentError listing every problem.
 
     The ``type`` field picks the document model (``default_type`` when it is absent). When the
     schema is not met, the Markdown fields that can still be found are checked too, so one run
-    reports every problem of the file.
+    reports every problem of the file. Keys named in ``internal`` (the workspace's
+    ``[internal] fields``) are taken out of the data before anything else sees it: what is
+    written for colleagues can then reach no output, whatever a template prints.
     """
     located = load_yaml(path, display)
+    names = frozenset(internal)
+    if names:
+        located.data = without_internal(located.data, names)
     model = document_model(located, default_type)
     try:
         statement = validate(located, model)
@@ -35,6 +42,18 @@ def read_statement(path: Path, display: str | None = None, *,
     if problems:
         raise ContentError(problems)
     return statement, located
+
+
+def without_internal(data: Any, names: frozenset[str], path: tuple = ()) -> Any:
+    """``data`` without the mapping keys in ``names``, at any level (source ids are ids, not
+    fields: a source may be called anything)."""
+    if isinstance(data, dict):
+        ids = path == ("sources",)
+        return {key: without_internal(value, names, path + (key,)) for key, value in data.items()
+                if ids or key not in names}
+    if isinstance(data, list):
+        return [without_internal(item, names, path + (i,)) for i, item in enumerate(data)]
+    return data
 
 
 def document_model(located: Located, default_type: str) -> type[Statement]:

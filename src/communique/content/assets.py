@@ -32,11 +32,19 @@ def figure_file(folder: Path, image: str, root: Path) -> Path:
     return path
 
 
-def figure_problems(statement: BaseModel, located: Located, root: Path) -> list[Problem]:
-    """A located error for each figure whose file is missing, outside the workspace or no image."""
+def figure_problems(statement: BaseModel, located: Located, root: Path,
+                    internal: tuple[str, ...] | list[str] = ()) -> list[Problem]:
+    """A located error for each figure whose file is missing, outside the workspace or no image,
+    or in one of the ``internal`` folders (the workspace's ``[internal] folders``: what is in
+    them is never published)."""
     problems = []
     for path, figure in figures(statement):
         try:
+            folders = Path(figure.image.replace("\\", "/")).parts[:-1]
+            inside = next((part for part in folders if part in internal), None)
+            if inside:
+                raise Refused(f"'{figure.image}' is in the internal folder '{inside}', whose "
+                              "files are never published ([internal] folders)")
             figure_file(located.path.parent, figure.image, root)
         except Refused as exc:
             problems.append(located.problem(path + ("image",), f"figure image: {exc}"))

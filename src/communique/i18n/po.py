@@ -19,6 +19,12 @@ def syntax_problems(text: str, display: str, limit: int = 20) -> list[Problem]:
     """
     problems = []
     for number, line in enumerate(text.splitlines(), 1):
+        if "\0" in line:  # parsers keep it; HTML turns it into U+FFFD and a .mo splits at it
+            problems.append(Problem(display, number, line.index("\0") + 1, "invalid PO file: "
+                                    "a NUL character (U+0000), which no text may hold"))
+            if len(problems) >= limit:
+                break
+            continue
         body = line.lstrip()
         if _LINE.fullmatch(body):
             continue

@@ -7,17 +7,19 @@ given. Both are extracted into ``templates/locale/messages.pot``; each language 
 catalogs; a workspace's ``templates/locale/`` adds to them and wins where both translate a
 string.
 
-Catalogs are compiled to ``.mo`` files in ``build/.cache/locale/`` whenever a ``.po`` is newer
-than its compiled form, so translators only ever edit ``.po`` files and nothing compiled is
-committed. A string that an edition needs and its catalog lacks is reported, never silently
-printed in English.
+Catalogs are compiled to ``.mo`` files in ``build/.cache/locale/`` whenever a ``.po`` is not
+the one its compiled form records it was made from, so translators only ever edit ``.po`` files
+and nothing compiled is committed. A string that an edition needs and its catalog lacks is
+reported, never silently printed in English.
 """
 
 from __future__ import annotations
 
 import contextvars
 import gettext as _gettext_module
+import hashlib
 import io
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -86,12 +88,13 @@ def _candidates(lang: str) -> list[str]:
 
 # -- compiling ------------------------------------------------------------------------------
 
-def read_catalog(po: Path, display: str, lang: str | None = None,
-                 root: Path | None = None) -> tuple[Catalog | None, list[Problem]]:
+def read_catalog(po: Path, display: str, lang: str | None = None, root: Path | None = None,
+                 digest: dict | None = None) -> tuple[Catalog | None, list[Problem]]:
     """Read a ``.po`` file; a malformed one gives a located error and no catalog.
 
     It is read by the sandbox's rule: inside ``root`` (the workspace, or the built-in locale
     folder; by default the file's own folder) once symlinks are followed, a regular file, capped.
+    ``digest`` receives the SHA-256 of the bytes read (``"source"``), for the compiled record.
     """
     from communique.i18n.po import syntax_problems
     from communique.sandbox import Refused, contained, read_file
@@ -99,6 +102,8 @@ def read_catalog(po: Path, display: str, lang: str | None = None,
     try:
         raw = read_file(contained(po, [root or po.parent], name="catalog"), MAX_CATALOG_BYTES,
                         name="catalog")
+        if digest is not None:
+            digest["source"] = hashlib.sha256(raw).hexdigest()
         broken = syntax_problems(raw.decode("utf-8"), display)
     except Refused as exc:
         return None, [Problem(display, 0, 0, str(exc))]
@@ -125,14 +130,18 @@ def read_catalog(po: Path, display: str, lang: str | None = None,
 def compile_catalog(po: Path, mo: Path, display: str, lang: str,
                     root: Path | None = None) -> list[Problem]:
     """Compile ``po`` into ``mo`` (fuzzy entries left out); nothing is written on errors."""
-    catalog, problems = read_catalog(po, display, lang, root)
+    digest: dict = {}
+    catalog, problems = read_catalog(po, display, lang, root, digest)
     if catalog is None or any(p.is_error for p in problems):
         return problems
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     from communique.files import write_atomic
 
-    write_atomic(mo, buffer.getvalue())
+    compiled = buffer.getvalue()
+    write_atomic(mo, compiled)
+    record = {"source": digest.get("source"), "compiled": hashlib.sha256(compiled).hexdigest()}
+    write_atomic(mo.with_suffix(".source.json"), json.dumps(record).encode("utf-8"))
     return problems
 
 
@@ -140,9 +149,33 @@ def cached_mo(workspace: Workspace, origin: str, code: str) -> Path:
     return workspace.build_dir / ".cache" / "locale" / origin / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
+def _digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _compiled_from(mo: Path) -> dict:
+    """What a compiled catalog records of its making: the digests of its ``.po`` and itself."""
+    try:
+        record = json.loads(mo.with_suffix(".source.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
 def ensure_compiled(workspace: Workspace, origin: str, code: str,
                     force: bool = False) -> tuple[Path | None, list[Problem]]:
-    """The compiled catalog for ``code``, compiled first when its ``.po`` is newer."""
+    """The compiled catalog for ``code``, compiled first unless it was compiled from the
+    ``.po`` as it is now.
+
+    A compiled catalog in ``build/.cache`` is trusted only with the record written beside it
+    when it was compiled: the digest of its ``.po`` and its own. A modification time proves
+    nothing (a checkout, a copy or a clock sets it), and a ``.mo`` put there by hand would
+    otherwise print words no translator wrote.
+    """
     po = po_path(locale_dir(workspace, origin), code)
     mo = cached_mo(workspace, origin, code)
     if not (po.exists() or po.is_symlink()):  # a broken symlink is reported when read
@@ -150,11 +183,11 @@ def ensure_compiled(workspace: Workspace, origin: str, code: str,
     from communique.sandbox import Refused, contained
 
     try:  # checked every time: a catalog compiled earlier may have become a symlink out since
-        contained(po, [catalog_root(workspace, origin)], name="catalog")
+        real = contained(po, [catalog_root(workspace, origin)], name="catalog")
     except Refused as exc:
         return None, [Problem(workspace.display(po), 0, 0, str(exc))]
-    stale = not mo.is_file() or not po.exists() or po.stat().st_mtime_ns > mo.stat().st_mtime_ns
-    if force or stale:
+    made = {"source": _digest(real), "compiled": _digest(mo)}
+    if force or made["compiled"] is None or _compiled_from(mo) != made:
         problems = compile_catalog(po, mo, workspace.display(po), code,
                                    catalog_root(workspace, origin))
         if any(p.is_error for p in problems):
@@ -164,7 +197,7 @@ def ensure_compiled(workspace: Workspace, origin: str, code: str,
 
 
 @lru_cache(maxsize=32)
-def _read_compiled(path: Path, mtime_ns: int) -> tuple[dict, str | None]:
+def _read_compiled(path: Path, digest: str) -> tuple[dict, str | None]:
     """Messages of a compiled catalog: {(context, msgid): str or tuple of plural forms}."""
     with path.open("rb") as f:
         catalog = read_mo(f)
@@ -254,7 +287,7 @@ def load(workspace: Workspace, lang: str, *, severity: str = "warning") -> tuple
             problems += found
             if mo is None:
                 continue
-            compiled, expr = _read_compiled(mo, mo.stat().st_mtime_ns)
+            compiled, expr = _read_compiled(mo, _digest(mo) or "")
             messages.update(compiled)  # the workspace's catalog comes second and wins
             plural_expr = plural_expr or expr
             catalog_po = workspace.display(po_path(locale_dir(workspace, origin), code))

@@ -50,11 +50,12 @@ class EditionContext:
 @dataclass
 class Made:
     """What an output made for one edition: its files (path -> bytes, written by the build);
-    ``notes`` and ``pages`` when it knows them (the web page, the PDF)."""
+    ``notes``, ``pages`` and ``attachments`` when it knows them (the web page, the PDF)."""
 
     files: dict[Path, bytes] = field(default_factory=dict)
     notes: list[Note] | None = None
     pages: int | None = None
+    attachments: list[str] | None = None  # the files attached to a PDF (archive mode)
 
 
 Steps = Generator["PrintRequest | Await", "Printout | None", Made]

@@ -94,6 +94,9 @@ def files(doc: Document, notes, stem: str) -> dict[str, bytes]:
     data = {
         "statement": {"title": plain(doc.view["title"]), "date": statement.date.isoformat(),
                       "lang": statement.lang, "reference": statement.reference,
+                      # whoever reuses the data must know it is not for publication (yet)
+                      "draft": statement.draft,
+                      "embargo": statement.embargo.isoformat() if statement.embargo else None,
                       "citation_style": doc.citations.style,
                       "recitation": doc.citations.recitation},
         "incidents": incidents,

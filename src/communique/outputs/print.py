@@ -53,7 +53,8 @@ class PrintOutput:
         ctx.problems.extend(checked.problems)  # notes away from their call, layout, structure
         pdf = self.path(ctx)
         return Made({pdf: checked.printed.pdf, pdf.with_suffix(".png"): checked.thumbnail},
-                    pages=checked.printed.pages)
+                    pages=checked.printed.pages,
+                    attachments=[f.name for f in request.attachments])
 
 
 @dataclass
@@ -79,12 +80,14 @@ def edition_request(doc: Document, rendered: Rendered, workspace: Workspace, *,
     files: list[DataFile] = []
     if archive:
 
-        files, skipped = source_files(doc.located.path, workspace.root, statement.lang,
+        files, skipped = source_files(doc, workspace, statement.lang,
                                       sources_csl(doc, rendered.notes))
         problems += [Problem(doc.located.display, 0, 0, f"PDF ({statement.lang}): {message}",
                              "warning") for message in skipped]
+    budget = workspace.settings.budget
     request = PrintRequest(rendered.html, doc.located.path.parent,
-                           [workspace.root, BUILTIN_TEMPLATES], files, archive, statement.date)
+                           [workspace.root, BUILTIN_TEMPLATES], files, archive, statement.date,
+                           budget.edition_seconds, budget.edition_memory_mb)
     return request, problems
 
 

@@ -239,6 +239,9 @@ class PrintRequest:
     attachments: list[DataFile] = field(default_factory=list)
     archive: bool = False
     date: dt.date | None = None
+    # The edition's budget ([budget] in communique.toml): past it, printing is stopped.
+    budget_seconds: float | None = None
+    budget_memory_mb: int | None = None
 
 
 @dataclass
