@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from communique import validation
 from communique.errors import ContentError, Problem, display_path
 from communique.i18n.locale import SCRIPTS, script_of
 
@@ -302,7 +302,10 @@ def read_settings(root: Path) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ContentError([_problem(display, places, err) for err in exc.errors()]) from None
+        def place(path: tuple, message: str, key: bool) -> Problem:
+            return Problem(display, *_place(places, path, value=not key), message)
+
+        raise ContentError(validation.problems(exc, Settings, place, validation.SETTINGS)) from None
     if settings.organisation.logo is not None:
         from communique.sandbox import Refused, resolve_asset
 
@@ -312,34 +315,6 @@ def read_settings(root: Path) -> Settings:
             line, col = _place(places, ("organisation", "logo"), value=True)
             raise ContentError([Problem(display, line, col, f"organisation.logo: {exc}")]) from None
     return settings
-
-
-def _problem(display: str, places: dict, err: dict) -> Problem:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    name = ".".join(str(p) for p in loc)
-    if err["type"] == "extra_forbidden":
-        line, col = _place(places, loc, value=False)
-        known = _known_settings(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else (
-            f"; known settings here: {', '.join(known)}" if known else "")
-        return Problem(display, line, col, f"unknown setting '{name}'{hint}")
-    line, col = _place(places, loc, value=True)
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "missing":
-        return Problem(display, line, col, f"missing setting '{name}'")
-    return Problem(display, line, col, f"{name}: {message}")
-
-
-def _known_settings(loc: tuple) -> list[str]:
-    model: type[BaseModel] = Settings
-    for part in loc:
-        field = model.model_fields.get(str(part))
-        inner = getattr(field, "annotation", None)
-        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
-            return []
-        model = inner
-    return list(model.model_fields)
 
 
 def _place(places: dict, loc: tuple, *, value: bool) -> tuple[int, int]:

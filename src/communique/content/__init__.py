@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import types
-import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from communique import validation
 from communique.content.fields import walk
 from communique.content.load import Located, load_yaml
 from communique.content.markup import cited_keys, parse
@@ -78,44 +77,27 @@ def validate(located: Located, model: type[BaseModel]):
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        raise ContentError([_problem(located, model, err) for err in exc.errors()]) from None
+        def place(path: tuple, message: str, key: bool) -> Problem:
+            return located.problem(path, message, key=key)
+
+        raise ContentError(validation.problems(exc, model, place, refine=_refine)) from None
 
 
-def _field_name(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _problem(located: Located, model: type[BaseModel], err: Any) -> Problem:
-    loc = tuple(p for p in err["loc"] if p != "[key]")
-    kind = err["type"]
-    name = _field_name(loc)
-    if kind == "missing":
-        return located.problem(loc[:-1], f"missing required field '{name}'")
-    if kind == "extra_forbidden":
-        known = _known_fields(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(known)}"
-        return located.problem(loc, f"unknown field '{name}'{hint}", key=True)
-    message = err["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+def _refine(err: Any, loc: tuple, name: str, message: str) -> tuple[str, bool] | None:
+    """Messages of the statement schema in its writers' words (see communique.validation)."""
+    kind, given = err["type"], err.get("input")
     if kind == "string_pattern_mismatch" and err["loc"][-1:] == ("[key]",):
-        message = "not a valid id (use letters, digits and - _ : . /)"
-        return located.problem(loc, f"{name}: {message}", key=True)
+        return "not a valid id (use letters, digits and - _ : . /)", True
     if kind == "string_pattern_mismatch":
-        message = ("not a valid id: use lower-case letters, digits and '-'" if loc[-1] == "id"
-                   else "not a valid language code (e.g. en, ru, ar)" if loc[-1] == "lang"
-                   else message)
-    given = err.get("input")
+        return ("not a valid id: use lower-case letters, digits and '-'" if loc[-1] == "id"
+                else "not a valid language code (e.g. en, ru, ar)" if loc[-1] == "lang"
+                else message), False
     if kind.endswith("_type") or kind.endswith("_parsing") and not isinstance(given, (dict, list)):
-        message += f" (got {_describe(given)})"
-    return located.problem(loc, f"{name}: {message}")
+        return f"{message} (got {_describe(given)})", False
+    return None
 
 
-def _describe(value) -> str:
+def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -123,39 +105,6 @@ def _describe(value) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     return f"{type(value).__name__} {value!r}"
-
-
-def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names of the model found at ``loc``, following nested models, lists and dicts."""
-    current: object = model
-    skip = 0  # list indexes and dict keys step into a container's item type, already unwrapped
-    for part in loc:
-        if skip:
-            skip -= 1
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        field = current.model_fields.get(str(part))
-        if field is None:
-            return []
-        current, skip = _item_type(field.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _item_type(annotation) -> tuple[object, int]:
-    """The model inside an annotation, and how many path parts its containers add."""
-    depth = 0
-    while True:
-        origin = typing.get_origin(annotation)
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if origin is typing.Annotated or (origin in (typing.Union, types.UnionType) and args):
-            annotation = args[0]
-        elif origin in (list, dict) and args:
-            annotation, depth = args[-1], depth + 1
-        else:
-            return annotation, depth
 
 
 def raw_markup_problems(located: Located, model: type[BaseModel]) -> list[Problem]:
