@@ -1,0 +1,72 @@
+"""The workspace's own files, as a workspace cloned from elsewhere may carry them: build/ as a
+symlink out, a statement folder with a reserved name, communique.toml that never ends, a
+read-only build/. Each is one clear error; nothing is written outside the workspace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from communique.cli import main
+from communique.errors import Problem
+
+from conftest import GOOD, LOCATED
+
+
+def _build(*args: str):
+    return CliRunner().invoke(main, ["build", "-j", "1", *args])
+
+
+def _no_traceback(result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+
+
+def _victim(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A folder outside the workspace with a file and a temporary of a process long gone."""
+    victim = tmp_path_factory.mktemp("victim")
+    files = {"index.html": b"the victim's own page", ".index.html.999999999.x.tmp": b"keep me",
+             ".communique-cache.json": b"the victim's"}
+    for name, data in files.items():
+        (victim / name).write_bytes(data)
+    return victim, files
+
+
+def _untouched(victim: Path, files: dict[str, bytes]) -> None:
+    assert {p.name: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == files
+
+
+def _make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _read_only(folder: Path) -> bool:
+    """Make ``folder`` unwritable even for root (chattr +i); False when that is impossible."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return True
+    return subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+
+
+def _writable(folder: Path) -> None:
+    if os.geteuid() != 0:
+        folder.chmod(0o755)
+    else:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+
+
+def test_messages_never_carry_control_characters():
+    from communique.errors import printable
+
+    hostile = "title\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[2J\rfake\x9b31m\u202e"
+    problem = Problem(f"content/{hostile}", 1, 2, hostile, "warning")
+    for text in (str(problem), problem.path, problem.message):
+        assert not any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f or c == "\u202e" for c in text)
+    assert "\\x1b]8;;https://evil.example\\x07click" in problem.message  # shown, not run
+    assert printable("Ünïcode, العربية, tab\tand all") == "Ünïcode, العربية, tab and all"
+    assert LOCATED.match(str(Problem("a.yaml", 1, 1, "line\nb.yaml:1:1: error: forged")))
