@@ -45,6 +45,28 @@ def _make_fifo(path: Path) -> None:
     os.mkfifo(path)
 
 
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo", "outside"])
+def test_settings_that_are_no_plain_file_inside_the_workspace_are_refused(
+        workspace, tmp_path_factory, target):
+    """communique.toml as a symlink to /dev/zero hung the build; the rule every file read
+    follows (inside the workspace, a regular file, of bounded size) now covers it."""
+    root = workspace({"a": GOOD})
+    (root / "communique.toml").unlink()
+    if target == "fifo":
+        _make_fifo(root / "settings.fifo")
+        target = str(root / "settings.fifo")
+    elif target == "outside":
+        other = tmp_path_factory.mktemp("other") / "communique.toml"
+        other.write_text('[organisation]\nname = "Someone else"\n')
+        target = str(other)
+    (root / "communique.toml").symlink_to(target)
+    out = subprocess.run([sys.executable, "-m", "communique", "build", "-j", "1"], cwd=root,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert out.stderr.startswith("communique.toml: error: "), out.stderr
+
+
 def _read_only(folder: Path) -> bool:
     """Make ``folder`` unwritable even for root (chattr +i); False when that is impossible."""
     if os.geteuid() != 0:
