@@ -41,6 +41,28 @@ def _untouched(victim: Path, files: dict[str, bytes]) -> None:
     assert {p.name: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == files
 
 
+@pytest.mark.parametrize("slug", ["index.html", "INDEX.HTML", "__communique__"])
+def test_reserved_statement_folder_names_are_located_errors(workspace, slug):
+    root = workspace({slug: GOOD, "a": GOOD})
+    for _ in range(2):  # and every later build
+        result = _build()
+        _no_traceback(result)
+        assert result.exit_code == 1
+        assert f"content/{slug}/statement.yaml: error: the folder name '{slug}' is reserved" \
+            in result.stderr
+        assert (root / "build/a/en/a-en.pdf").is_file()
+        assert (root / "build/index.html").is_file()
+
+
+def test_statement_folder_names_with_control_characters_are_refused():
+    from communique.workspace import slug_problem
+
+    assert slug_problem("nagorno-karabakh-2020") is None
+    assert slug_problem("a#b?c=d") is None  # odd, but linked correctly (test_report)
+    reason = slug_problem("evil\x1b]0;pwned\x07")
+    assert reason and "\x1b" not in reason and "\\x1b" in reason
+
+
 def _make_fifo(path: Path) -> None:
     os.mkfifo(path)
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING
 
-from communique.errors import ContentError, Problem
-from communique.workspace import BUILTIN_TEMPLATES, Workspace
+from communique.errors import ContentError, Problem, printable
+from communique.workspace import BUILTIN_TEMPLATES, Workspace, slug_problem
 
 if TYPE_CHECKING:
     from communique.document import Document
@@ -196,6 +196,10 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     loaded: dict[Path, tuple] = {}  # statements read while planning, for their first edition
     for path in files:
         slug = path.parent.name
+        if reason := slug_problem(slug):
+            result.problems.append(Problem(workspace.display(path), 0, 0, reason))
+            result.failed.append(printable(slug))
+            continue
         fingerprint = prints.statement(path.parent)
         known = record.statements.get(slug)
         if incremental and known and known.get("fingerprint") == fingerprint:

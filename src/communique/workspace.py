@@ -219,6 +219,27 @@ class Workspace:
                       if (p.is_file() or p.is_symlink()) and not p.parent.name.startswith("."))
 
 
+# Names in build/ that are not a statement's: the build report, and the preview server's own
+# address space. A statement folder of that name would collide with them (hidden names, such as
+# the record .communique-cache.json, are never statements).
+RESERVED_SLUGS = ("index.html", "__communique__")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a statement folder's name cannot be a slug (its folder in build/, part of every URL
+    and file name of its editions), or None. Compared without case, as on macOS and Windows."""
+    from communique.errors import printable
+
+    if slug.casefold() in RESERVED_SLUGS:
+        what = "the build report" if slug.casefold() == "index.html" else "the preview server"
+        return (f"the folder name '{slug}' is reserved for {what} in build/: rename the "
+                "statement's folder")
+    if printable(slug) != slug:
+        return (f"the folder name '{printable(slug)}' has control characters: rename the "
+                "statement's folder")
+    return None
+
+
 def find_workspace(start: Path | None = None) -> Workspace:
     """The nearest folder at or above ``start`` with a ``communique.toml`` or a ``content/``."""
     start = (start or Path.cwd()).resolve()
