@@ -41,6 +41,36 @@ def _untouched(victim: Path, files: dict[str, bytes]) -> None:
     assert {p.name: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == files
 
 
+def test_build_as_a_symlink_out_of_the_workspace_is_refused(workspace, tmp_path_factory):
+    root = workspace({"a": GOOD})
+    victim, files = _victim(tmp_path_factory)
+    (root / "build").symlink_to(victim)
+    result = _build()
+    _no_traceback(result)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith("build: error: ")
+    assert "outside the workspace" in errors[0] and str(victim.resolve()) in errors[0]
+    _untouched(victim, files)
+    served = CliRunner().invoke(main, ["serve", "--port", "0", "-j", "1"])
+    assert served.exit_code == 1 and "outside the workspace" in served.stderr  # not served either
+    _untouched(victim, files)
+
+
+def test_a_folder_in_build_leading_out_is_refused_for_its_edition(workspace, tmp_path_factory):
+    root = workspace({"a": GOOD, "b": GOOD})
+    victim, files = _victim(tmp_path_factory)
+    (root / "build").mkdir()
+    (root / "build/a").symlink_to(victim)
+    result = _build()
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert "content/a/statement.yaml: error: the en edition is not written: 'build/a/en' " \
+           "leads outside build/" in result.stderr
+    assert (root / "build/b/en/b-en.pdf").is_file()  # the others are built
+    _untouched(victim, files)
+
+
 @pytest.mark.parametrize("slug", ["index.html", "INDEX.HTML", "__communique__"])
 def test_reserved_statement_folder_names_are_located_errors(workspace, slug):
     root = workspace({slug: GOOD, "a": GOOD})
@@ -102,6 +132,23 @@ def _writable(folder: Path) -> None:
         folder.chmod(0o755)
     else:
         subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+
+
+def test_a_read_only_build_folder_is_one_clear_error(workspace):
+    root = workspace({"a": GOOD})
+    assert _build().exit_code == 0
+    (root / "content/a/statement.yaml").write_text(GOOD.replace("restraint", "calm"))
+    build = root / "build"
+    if not _read_only(build):
+        pytest.skip("cannot make a folder read-only here (root without chattr)")
+    try:
+        result = _build()
+    finally:
+        _writable(build)
+    _no_traceback(result)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [errors[0]] and errors[0].startswith("build: error: cannot write in 'build'")
 
 
 def test_messages_never_carry_control_characters():

@@ -184,6 +184,10 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     progress = progress or Progress()
     result = Result()
     files, result.problems = statement_paths(workspace, paths)
+    if write and (refused := _unwritable(workspace)):
+        result.problems.append(refused)  # one error, before anything is read or written
+        result.seconds = time.perf_counter() - started
+        return result
     record = cache.Cache.load(workspace.build_dir)
     digests = cache.Digests(record.files)
     prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests, options)
@@ -282,12 +286,28 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
     result.editions.sort(key=lambda e: (e.slug, e.lang))
     result.failed.sort()
     if write and pdf:
-        record.save(digests)
         from communique.report import write_report
 
-        write_report(workspace, record)
+        try:
+            record.save(digests)
+            write_report(workspace, record)
+        except OSError as exc:  # build/ made read-only, or a full disk, since the build began
+            result.problems.append(Problem(workspace.display(workspace.build_dir), 0, 0,
+                                           f"cannot write the build record and report: "
+                                           f"{exc.strerror or exc}"))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _unwritable(workspace: Workspace) -> Problem | None:
+    """Why nothing can be written to ``build/`` (outside the workspace, not writable), or None."""
+    from communique.sandbox import Refused, output_folder
+
+    try:
+        output_folder(workspace.root)
+    except Refused as exc:
+        return Problem(workspace.display(workspace.build_dir), 0, 0, str(exc))
+    return None
 
 
 def edition_steps(job: Job, loaded: dict[Path, tuple] | None = None
@@ -434,8 +454,11 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     where = doc.located.display
     if not write:
         return edition, problems
+    out = workspace.build_dir / slug / lang
     if not pdf:
-        edition.html_path = workspace.build_dir / slug / lang / "index.html"
+        if refused := _outside(workspace, out, where, lang):
+            return None, [*problems, refused]
+        edition.html_path = out / "index.html"
         write_atomic(edition.html_path, web.html.encode("utf-8"))
         return edition, problems
     printout = yield AWAIT  # printed and its first page drawn, here or in a press
@@ -449,7 +472,8 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
         problems = publication_problems(problems)
     if any(p.is_error for p in problems):
         return None, problems  # the previous output stays as it was
-    out = workspace.build_dir / slug / lang
+    if refused := _outside(workspace, out, where, lang):
+        return None, [*problems, refused]
     edition.pdf_path = out / f"{slug}-{lang}.pdf"
     edition.html_path = out / "index.html"
     write_atomic(edition.pdf_path, printed.pdf)
@@ -460,6 +484,17 @@ def build_edition(doc: Document, slug: str, workspace: Workspace, *, write: bool
     for name, data in data_files(doc, web.notes, f"{slug}-{lang}").items():
         write_atomic(out / name, data)  # sources (CSL-JSON, CSV), incidents (JSON, CSV)
     return edition, problems
+
+
+def _outside(workspace: Workspace, out: Path, where: str, lang: str) -> Problem | None:
+    """Why the edition's folder in build/ cannot be written (a symlink out of it), or None."""
+    from communique.sandbox import Refused, output_folder
+
+    try:
+        output_folder(workspace.root, out)
+    except Refused as exc:
+        return Problem(where, 0, 0, f"the {lang} edition is not written: {exc}")
+    return None
 
 
 def publication_problems(problems: list[Problem]) -> list[Problem]:

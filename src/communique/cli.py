@@ -136,6 +136,9 @@ def serve(port: int, jobs: int | None, open_browser: bool) -> None:
     try:
         run(workspace.root, "127.0.0.1", port, jobs or default_jobs(), open_browser=open_browser,
             say=lambda text: click.echo(text))
+    except ContentError as exc:
+        _report(exc.problems)
+        sys.exit(1)
     except OSError as exc:
         if exc.errno in (98, 48):  # EADDRINUSE on Linux, macOS
             raise click.ClickException(f"port {port} is in use; try --port {port + 1} "

@@ -401,8 +401,14 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
     try:
         preview.quick([])  # the web pages first, and this process warm for the first save
         preview.full([])
-        build_dir = preview.workspace().build_dir
-        build_dir.mkdir(parents=True, exist_ok=True)
+        from communique.sandbox import Refused, output_folder
+
+        workspace = preview.workspace()
+        try:  # build/ a symlink out of the workspace: nothing is served from there either
+            build_dir = output_folder(workspace.root)
+        except Refused as exc:
+            raise ContentError([Problem(workspace.display(workspace.build_dir), 0, 0,
+                                        str(exc))]) from None
         server = PreviewServer((host, port), build_dir, preview.changes)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         watcher = Watcher(build_dir)
