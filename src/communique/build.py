@@ -189,6 +189,10 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
         result.seconds = time.perf_counter() - started
         return result
     record = cache.Cache.load(workspace.build_dir)
+    if record.warning:
+        result.problems.append(Problem(workspace.display(record.path), 0, 0,
+                                       f"the record of the last build is unusable "
+                                       f"({record.warning}): every edition is rebuilt", "warning"))
     digests = cache.Digests(record.files)
     prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests, options)
     incremental = write and pdf and not force
