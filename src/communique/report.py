@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from communique.cache import Cache
@@ -34,7 +35,7 @@ class Row:
     title: str = ""
     pages: int = 0
     notes: int = 0
-    html: str | None = None  # paths relative to build/
+    html: str | None = None  # links relative to build/index.html, percent-encoded
     pdf: str | None = None
     image: str | None = None
     seconds: float = 0.0
@@ -69,7 +70,7 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
             if image.is_file():
                 row.image = _relative(image, build)
         if row.html:
-            row.title = _title(build / row.html)
+            row.title = _title(Path(data["html_path"]))
         for path, line, column, message, severity in data.get("problems", []):
             where = f"{path}:{line}:{column}" if line else path
             (row.errors if severity == "error" else row.warnings).append(f"{where}: {message}")
@@ -77,11 +78,18 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
     return out
 
 
-def _relative(path: Path, base: Path) -> str:
+def _relative(path: Path, base: Path) -> str | None:
+    """The link to a file of ``build/`` from the report: the one rule for the report's links.
+
+    Only files inside ``base`` get one (never ``file://``: the record may say anything). Each
+    segment is percent-encoded, so that a statement folder named ``a#b?c=d`` still links to
+    itself and one named ``javascript:alert(1)`` is a path, not a scheme.
+    """
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_uri()
+        relative = path.resolve().relative_to(base.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return "/".join(quote(part, safe="") for part in relative.parts) or None
 
 
 def _title(page: Path) -> str:
