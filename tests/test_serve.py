@@ -341,3 +341,77 @@ def test_event_streams_get_every_change_without_a_thread_each(preview_server):
             assert chunk, received
             received += chunk
     assert b'"version": 1' in received
+
+
+def test_a_build_that_raises_is_told_and_the_preview_goes_on(workspace, monkeypatch):
+    """A statement nested deeper than the interpreter's stack once made the server exit."""
+    from communique.serve import Preview
+
+    root = workspace({"demo": STATEMENT})
+    told: list[str] = []
+    preview = Preview(root, 1, told.append)
+
+    def deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("communique.build.build", deep)
+    preview.changed([root / "content/demo/statement.yaml"])  # must not raise
+    assert any("RecursionError" in p and p.startswith("content/demo:")
+               for p in preview.changes.problems), preview.changes.problems
+
+
+def test_the_record_never_makes_the_server_watch_outside_the_workspace(workspace, tmp_path_factory):
+    from communique.cache import CACHE_FILE
+    from communique.serve import watched
+    from communique.workspace import find_workspace
+
+    root = workspace({"demo": STATEMENT})
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "x.json").write_text("[]")
+    (root / "lib").symlink_to(outside)
+    (root / ".hidden").mkdir()
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    record_path = root / "build" / CACHE_FILE
+    record = json.loads(record_path.read_text())
+    for inputs in ({"lib/x.json": ""}, {"../../../etc/passwd": ""}, {"/etc/passwd": ""}):
+        record["editions"]["demo/en"]["inputs"] = inputs
+        record_path.write_text(json.dumps(record))
+        folders = watched(find_workspace(root))
+        assert folders, inputs
+        assert all(f.resolve().is_relative_to(root.resolve()) for f in folders), folders
+
+
+@pytest.mark.slow
+def test_the_server_survives_what_a_save_does_to_the_workspace(server):
+    """Content nested deeper than the interpreter's stack, then broken settings: each is told,
+    and the next good save is served as usual."""
+    root, url, process, lines = server
+    statement = root / "content/demo/statement.yaml"
+    good = statement.read_text()
+    deep = "^[" * 1500 + "deep" + "]" * 1500
+    statement.write_text(good.replace("The organisation calls", f"|\n  {deep} The organisation calls"))
+
+    def told(what: str) -> list[str]:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"the server died: {lines} {process.stderr.read()}"
+            problems = json.loads(_get(url + "__communique__/version")[1])["problems"]
+            if any(what in p for p in problems):
+                return problems
+            assert time.monotonic() < deadline, f"never told {what!r}: {problems} {lines}"
+            time.sleep(0.1)
+
+    told("content/demo")  # a located error, or at least the build that stopped
+    settings = root / "communique.toml"
+    settings.write_text("[organisation\n")
+    told("communique.toml:1:")
+    settings.write_text("")
+    statement.write_text(good.replace("calls for restraint", "calls for a truce"))
+    deadline = time.monotonic() + 60
+    while "calls for a truce" not in _get(url + "demo/en/")[1]:
+        assert process.poll() is None and time.monotonic() < deadline, lines
+        time.sleep(0.1)

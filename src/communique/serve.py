@@ -459,14 +459,29 @@ def inject(html: bytes, version: int) -> bytes:
 
 
 def watched(workspace) -> list[Path]:
-    """What to watch: content, templates, settings, and the other files editions read."""
-    paths = [workspace.content_dir, workspace.templates_dir]
-    from communique.cache import Cache
+    """What to watch: content, templates, settings, and the other files editions read.
 
+    The record of the last build names the other files, and it is data from disk: every folder
+    is resolved and kept only when it is inside the workspace, not hidden and not ``build/``
+    (a record saying ``../../..`` must not make the server watch the whole disk).
+    """
+    from communique.cache import Cache
+    from communique.sandbox import Refused, contained
+
+    paths = [workspace.content_dir, workspace.templates_dir]
     record = Cache.load(workspace.build_dir)
     for entry in record.editions.values():
         paths += [(workspace.root / name).parent for name in entry.get("inputs", {})]
-    return sorted({p for p in paths if p.exists()})
+    build = workspace.build_dir.resolve()
+    kept = set()
+    for path in paths:
+        try:
+            real = contained(path, [workspace.root])
+        except Refused:
+            continue
+        if real.is_dir() and not real.is_relative_to(build):
+            kept.add(real)
+    return sorted(kept)
 
 
 def relevant(path: Path, build_dir: Path) -> bool:
@@ -516,15 +531,29 @@ class Preview:
             self._tell([], exc.problems)
             return None
 
-    def full(self, folders: list[Path]) -> None:
-        """Build what changed, PDFs included, and tell the browsers."""
+    def built(self, workspace, folders: list[Path], **options):
+        """``build(workspace, folders, **options)``, or None after telling the browsers why it
+        stopped. The server must never die from content (a statement nested deeper than the
+        interpreter's stack, anything a library raises): it reports and keeps watching."""
         from communique.build import build
 
+        try:
+            return build(workspace, folders, **options)
+        except Exception as exc:  # noqa: BLE001 -- see the docstring
+            where = ", ".join(workspace.display(f) for f in folders) or workspace.display(
+                workspace.content_dir)
+            self._tell([], [_stopped(where, exc)])
+            return None
+
+    def full(self, folders: list[Path]) -> None:
+        """Build what changed, PDFs included, and tell the browsers."""
         started = time.perf_counter()
         workspace = self.current_workspace()
         if workspace is None:
             return
-        result = build(workspace, folders, jobs=self.jobs)  # a press that died is replaced
+        result = self.built(workspace, folders, jobs=self.jobs)  # a press that died is replaced
+        if result is None:
+            return
         build_dir = workspace.build_dir
         paths = ["index.html"] + [_under(e.pdf_path, build_dir) for e in result.built
                                   if e.pdf_path]
@@ -535,13 +564,13 @@ class Preview:
 
     def quick(self, folders: list[Path]) -> None:
         """Rebuild only the web pages of ``folders`` (all statements when empty), at once."""
-        from communique.build import build
-
         started = time.perf_counter()
         workspace = self.current_workspace()
         if workspace is None:
             return
-        result = build(workspace, folders, pdf=False, jobs=1)
+        result = self.built(workspace, folders, pdf=False, jobs=1)
+        if result is None:
+            return
         paths = [_under(e.html_path, workspace.build_dir) for e in result.editions if e.html_path]
         self._tell(paths, result.problems)
         self.say(f"web page(s) updated: {', '.join(paths) or 'none'} "
@@ -581,6 +610,12 @@ class Preview:
         from communique import presses
 
         presses.stop_all()
+
+
+def _stopped(where: str, exc: BaseException) -> Problem:
+    detail = " ".join(str(exc).split())[:300] or "no details"
+    return Problem(where, 0, 0, f"the build stopped ({type(exc).__name__}: {detail}); the "
+                   "preview keeps watching for the next save")
 
 
 def _under(path: Path, build_dir: Path) -> str:
@@ -679,8 +714,14 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
 
             webbrowser.open(url)
         while True:
-            preview.changed(watcher.next())
-            watcher.follow(root, watched(preview.workspace()))
+            changed = watcher.next()
+            try:  # whatever a save did to the workspace, the server reports it and goes on
+                preview.changed(changed)
+                watcher.follow(root, watched(preview.workspace()))
+            except ContentError as exc:  # communique.toml broken by the save
+                preview._tell([], exc.problems)
+            except Exception as exc:  # noqa: BLE001
+                preview._tell([], [_stopped(str(root), exc)])
     except KeyboardInterrupt:
         say("stopped")
     finally:
