@@ -161,3 +161,19 @@ def test_messages_never_carry_control_characters():
     assert "\\x1b]8;;https://evil.example\\x07click" in problem.message  # shown, not run
     assert printable("Ünïcode, العربية, tab\tand all") == "Ünïcode, العربية, tab and all"
     assert LOCATED.match(str(Problem("a.yaml", 1, 1, "line\nb.yaml:1:1: error: forged")))
+
+
+def test_a_folder_name_is_printed_as_text_not_as_terminal_markup():
+    """rich reads ``[link=…]`` in a table cell as markup and writes an OSC 8 hyperlink."""
+    import io
+
+    from rich.console import Console
+
+    from communique.build import Edition, Result
+    from communique.progress import table
+
+    slug = "[link=https://evil.example]click[/link]"
+    out = io.StringIO()
+    Console(file=out, force_terminal=True, width=200).print(table(Result([Edition(slug, "en")]),
+                                                                  None))
+    assert "\x1b]8" not in out.getvalue() and f"{slug}/en" in out.getvalue()
