@@ -393,7 +393,8 @@ def test_the_server_survives_what_a_save_does_to_the_workspace(server):
     statement = root / "content/demo/statement.yaml"
     good = statement.read_text()
     deep = "^[" * 1500 + "deep" + "]" * 1500
-    statement.write_text(good.replace("The organisation calls", f"|\n  {deep} The organisation calls"))
+    statement.write_text(good.replace("The organisation calls",
+                                      f"|\n  {deep} The organisation calls"))
 
     def told(what: str) -> list[str]:
         deadline = time.monotonic() + 60

@@ -358,7 +358,8 @@ def _odd_result(result: dict, slug: str, lang: str, build_dir: Path) -> str | No
     if result.get("slug") != slug or result.get("lang") != lang:
         return "another edition's"
     out = build_dir / slug / lang
-    for name, where in (("html_path", out / "index.html"), ("pdf_path", out / f"{slug}-{lang}.pdf")):
+    for name, where in (("html_path", out / "index.html"),
+                        ("pdf_path", out / f"{slug}-{lang}.pdf")):
         if result.get(name) not in (None, str(where)):
             return f"{name} is not where the build writes it"
     if not all(_count(result.get(k), optional=k in ("units", "fallbacks"))

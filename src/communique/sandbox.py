@@ -123,7 +123,8 @@ def output_folder(root: Path, folder: Path | None = None) -> Path:
         try:
             step.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise Refused(f"cannot make the folder '{_shown(step, root)}': {exc.strerror}") from None
+            raise Refused(f"cannot make the folder '{_shown(step, root)}': "
+                          f"{exc.strerror}") from None
     if folder != build:
         return folder  # a failed write there costs only its edition, which reports it
     try:  # the only sure test: root ignores permission bits, not a read-only mount or chattr +i

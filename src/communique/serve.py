@@ -284,7 +284,8 @@ class Streams:
                 ping_at = time.monotonic() + KEEPALIVE_SECONDS
             dead = []
             for stream in streams:
-                data = "".join(f"data: {json.dumps(c)}\n\n" for c in log if c["version"] > stream[1])
+                data = "".join(f"data: {json.dumps(c)}\n\n" for c in log
+                               if c["version"] > stream[1])
                 stream[1] = version
                 if not data and ping:
                     data = ": still here\n\n"
