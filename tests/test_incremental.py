@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -163,12 +165,12 @@ def test_edition_fingerprints_ignore_other_languages_catalogs(tmp_path: Path):
     assert all(again[lang] != after[lang] for lang in langs)
 
 
-def test_digests_are_reused_only_while_size_and_time_agree(tmp_path: Path):
+def test_digests_are_reused_only_while_size_and_times_agree(tmp_path: Path):
     path = tmp_path / "f"
     path.write_text("one")
     first = Digests()
     digest = first.of(path)
-    stale = {str(path): [*first.used[str(path)][:2], "made-up"]}
+    stale = {str(path): [*first.used[str(path)][:4], "made-up"]}  # size, mtime, ctime, inode
     assert Digests(stale).of(path) == "made-up"  # trusted while stat agrees (as git does)
     path.write_text("three")
     assert Digests(stale).of(path) not in ("made-up", digest)
@@ -216,3 +218,109 @@ def test_the_record_lists_statements_and_editions(two: Path):
     assert record.statements["a"]["path"] == "content/a/statement.yaml"
     result = build(find_workspace(two), [two / "content/a"], jobs=1)
     assert [e.cached for e in result.editions] == [True]
+
+
+def _edit_record(root: Path, change) -> None:
+    path = root / "build" / CACHE_FILE
+    record = json.loads(path.read_text())
+    change(record)
+    path.write_text(json.dumps(record))
+
+
+def _set(path: tuple, value):
+    def change(record: dict) -> None:
+        target = record
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+ODD_RECORDS = {
+    "editions a list": _set(("editions",), []),
+    "an entry a string": _set(("editions", "a/en"), "x"),
+    "a result a list": _set(("editions", "a/en", "result"), []),
+    "inputs a list": _set(("editions", "a/en", "inputs"), ["x"]),
+    "an input out of the workspace": _set(("editions", "a/en", "inputs"), {"../../etc/passwd": ""}),
+    "an output at /etc/passwd": _set(("editions", "a/en", "result", "outputs", "print"),
+                                     "/etc/passwd"),
+    "a web page elsewhere": _set(("editions", "a/en", "result", "outputs", "web"),
+                                 str(Path(__file__))),
+    "an output up and out": _set(("editions", "a/en", "result", "outputs", "data"),
+                                 "build/a/en/../../../x"),
+    "outputs a list": _set(("editions", "a/en", "result", "outputs"), ["x"]),
+    "a statement path outside": _set(("statements", "a", "path"), "/etc/passwd"),
+    "a problem a string": _set(("editions", "a/en", "result", "problems"), ["x"]),
+    "a count a string": _set(("editions", "a/en", "result", "pages"), "1"),
+    "a file stat odd": lambda r: r["files"].update({k: "x" for k in r["files"]}),
+    "files a list": _set(("files",), []),
+}
+
+
+@pytest.mark.parametrize("change", ODD_RECORDS.values(), ids=ODD_RECORDS.keys())
+def test_an_odd_record_means_a_full_build_and_one_warning(two: Path, change):
+    """The record is data from disk: edited by hand or truncated oddly it once gave tracebacks,
+    and outputs pointing at /etc/passwd made the build skip itself and the report link there."""
+    _run()
+    _edit_record(two, change)
+    result = CliRunner().invoke(main, ["build", "--json", "-j", "1"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.stderr
+    assert _rebuilt(json.loads(result.stdout)) == ["a/en", "b/en"]
+    warnings = [line for line in result.stderr.splitlines() if CACHE_FILE in line]
+    assert len(warnings) == 1 and ": warning: the record of the last build is unusable" in \
+        warnings[0]
+    report = (two / "build/index.html").read_text()
+    assert "file:" not in report and "/etc/passwd" not in report
+    assert _rebuilt(_run()) == []  # the record written by that build is sound again
+
+
+def test_problems_recalled_from_the_record_reach_the_terminal_without_control_characters(
+        two: Path):
+    _run()
+    hostile = "\x1b]0;pwned\x07\x1b]8;;https://evil.example\x07see\x1b]8;;\x07\x9b2J\rfake"
+    _edit_record(two, _set(("editions", "a/en", "result", "problems"),
+                           [["content/a/statement.yaml", 1, 1, hostile, "warning"]]))
+    result = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "content/a/statement.yaml:1:1: warning: \\x1b]0;pwned\\x07" in result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\x9b\r")
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(two: Path):
+    """``cp -p`` and ``rsync -t`` keep both; the change time and inode cannot be kept."""
+    statement = two / "content/a/statement.yaml"
+    os.utime(statement, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))  # not racy
+    _run()
+    edited = two / "edited.yaml"
+    edited.write_text(statement.read_text().replace("Statement A", "Statement Z"))
+    assert edited.stat().st_size == statement.stat().st_size
+    os.utime(edited, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    shutil.copy2(edited, statement)  # cp -p
+    edited.unlink()
+    assert statement.stat().st_mtime_ns == 1_600_000_000_000_000_000
+    assert _rebuilt(_run()) == ["a/en"]
+    assert "Statement Z" in (two / "build/a/en/index.html").read_text()
+
+
+def test_files_modified_as_the_record_is_written_are_hashed_next_time(tmp_path: Path):
+    """git's racy-clean rule: within the same second (here: two seconds) a timestamp cannot
+    tell an edit from no edit, so the record keeps no usable stat for such a file."""
+    from communique.cache import smudged
+
+    new = tmp_path / "new"
+    new.write_text("y")
+    digests = Digests()
+    digests.of(new)
+    record = Cache(tmp_path / CACHE_FILE)
+    record.save(digests)
+    files = Cache.load(tmp_path).files
+    assert files[str(new)][0] == -1  # smudged: no size matches
+    now = 1_700_000_000_000_000_000
+    settled = [1, now - 3_000_000_000, now - 3_000_000_000, 7, "d" * 64]
+    assert smudged({"s": settled}, now) == {"s": settled}  # older than two seconds: kept
+    ctime_recent = [1, now - 3_000_000_000, now - 1_000_000_000, 7, "d" * 64]
+    assert smudged({"c": ctime_recent}, now)["c"][0] == -1
+    new.write_text("z")  # the same size; within the same second a timestamp may not tell
+    os.utime(new, ns=(files[str(new)][1], files[str(new)][1]))
+    assert Digests(files).of(new) == Digests().of(new)  # hashed again, not trusted

@@ -109,3 +109,35 @@ def test_translated_editions_show_how_complete_they_are(example_workspace):
     assert f"{done}/{ru['units']} ({100 * done // ru['units']} %)" in text
     assert (example_workspace / "build/nagorno-karabakh-2020/ru/nagorno-karabakh-2020-ru.png").is_file()
     assert 'src="nagorno-karabakh-2020/ru/nagorno-karabakh-2020-ru.png"' in text
+
+
+def test_links_to_statements_with_odd_folder_names_are_paths_that_work(workspace):
+    """A folder named ``javascript:alert(document.domain)`` made a link that ran script in the
+    preview's origin; ``a#b?c=d`` made a broken one."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    odd = ["javascript:alert(document.domain)", "a#b?c=d", "50% off & more"]
+    root = workspace({slug: STATEMENT.format(title="T") for slug in odd})
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    report = root / "build/index.html"
+    _, links = _parse(report)
+    # each edition: its image links to the PDF, then the web page, the PDF and the data
+    assert len(links.hrefs) == 4 * len(odd) and len(links.images) == len(odd)
+    base = "http://127.0.0.1:8000/"
+    for href in links.hrefs + links.images:
+        url = urljoin(base, href)
+        assert url.startswith(base), href  # a path under the report, never a scheme
+        parts = urlsplit(url)
+        assert not parts.query and not parts.fragment, href
+        assert (report.parent / unquote(parts.path[1:])).is_file(), href
+
+
+def test_the_report_links_only_to_files_inside_build(tmp_path: Path):
+    from communique.report import _relative
+
+    build = tmp_path / "build"
+    (build / "a").mkdir(parents=True)
+    assert _relative(build / "a" / "x y.pdf", build) == "a/x%20y.pdf"
+    assert _relative(Path("/etc/passwd"), build) is None
+    (build / "out").symlink_to("/etc")
+    assert _relative(build / "out/passwd", build) is None

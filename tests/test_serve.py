@@ -197,3 +197,222 @@ def test_the_browser_reloads_the_page_by_itself_after_a_save(server):
             assert "unknown source" in bar.inner_text()
         finally:
             browser.close()
+
+
+# Hostile requests. The server is started in this process on a build/ folder made by hand, so
+# that each rule is tested directly and quickly.
+
+@pytest.fixture
+def preview_server(tmp_path: Path):
+    """A PreviewServer on port 0 over a hand-made build/: (server, port, build folder)."""
+    from communique.serve import PreviewServer
+
+    build = tmp_path / "workspace" / "build"
+    (build / "demo/en").mkdir(parents=True)
+    (build / "index.html").write_text("<html><body>report</body></html>")
+    (build / "demo/en/index.html").write_text("<html><body>demo page</body></html>")
+    (build / "demo/en/demo-en.pdf").write_bytes(b"%PDF-1.7 stand-in")
+    (build / ".communique-cache.json").write_text("{}")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0:secret")
+    (build / "leak").symlink_to(outside)  # a folder outside
+    (build / "leak.txt").symlink_to(outside / "passwd")  # a file outside
+    (build / "same.pdf").symlink_to(build / "demo/en/demo-en.pdf")  # a file inside: fine
+    (build / "record.json").symlink_to(build / ".communique-cache.json")  # hidden, via a link
+    server = PreviewServer(("127.0.0.1", 0), build, Changes())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, server.server_address[1], build
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _ask(port: int, method: str, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers={"Host": f"127.0.0.1:{port}", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, b"" if path.endswith("/events") else response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_only_regular_files_inside_build_are_served_by_every_method(preview_server, method):
+    server, port, build = preview_server
+    for path in ("/leak/passwd", "/leak.txt", "/.communique-cache.json", "/record.json",
+                 "/demo/../../outside/passwd", "/%2e%2e/outside/passwd",
+                 "/demo%2F..%2F..%2F..%2Foutside%2Fpasswd", "/leak/", "/nothing.pdf"):
+        status, body = _ask(port, method, path)
+        assert status == 404, (method, path, status)
+        assert b"secret" not in body
+    assert _ask(port, method, "/demo/en/")[0] == 200
+    assert _ask(port, method, "/demo/en/demo-en.pdf")[0] == 200
+    assert _ask(port, method, "/same.pdf")[0] == 200  # a link that stays inside build/
+    status, _ = _ask(port, method, "/demo/en")
+    assert status == 301
+    if method == "GET":
+        assert b"demo page" in _ask(port, "GET", "/demo/en/")[1]
+
+
+def test_a_foreign_host_or_origin_is_refused(preview_server):
+    """DNS rebinding: a page of attacker.example, its name rebound to 127.0.0.1, sends its own
+    name as Host; a page of another site opening the event stream sends its Origin."""
+    server, port, build = preview_server
+    for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1.nip.io",
+                 f"127.0.0.1:{port + 1}"):
+        for path in ("/", "/demo/en/", "/__communique__/version", "/__communique__/events"):
+            for method in ("GET", "HEAD"):
+                assert _ask(port, method, path, {"Host": host})[0] == 403, (host, path, method)
+    for origin in ("http://attacker.example", f"http://attacker.example:{port}", "null"):
+        for path in ("/__communique__/version", "/__communique__/events"):
+            assert _ask(port, "GET", path, {"Origin": origin})[0] == 403, (origin, path)
+    assert _ask(port, "GET", "/__communique__/version",
+                {"Origin": f"http://127.0.0.1:{port}"})[0] == 200
+    assert _ask(port, "GET", "/", {"Host": f"localhost:{port}"})[0] == 200
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:  # no Host at all
+        raw.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert raw.recv(64).startswith(b"HTTP/1.0 403")
+
+
+def test_idle_connections_and_event_streams_are_bounded_and_requests_still_answered(
+        preview_server, monkeypatch):
+    import socket
+
+    from communique import serve
+
+    monkeypatch.setattr(serve, "IDLE_SECONDS", 1.0)
+    server, port, build = preview_server
+    before = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
+    loris = []  # heads that never end
+    for _ in range(50):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: ".encode())
+        loris.append(connection)
+    streams = []
+    for _ in range(100):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(f"GET /__communique__/events HTTP/1.1\r\nHost: 127.0.0.1:{port}"
+                           "\r\n\r\n".encode())
+        streams.append(connection)
+    try:
+        started = time.monotonic()
+        assert _ask(port, "GET", "/demo/en/")[0] == 200  # a normal request, answered at once
+        assert time.monotonic() - started < 2
+        time.sleep(0.5)
+        threads = threading.active_count() - before
+        print(f"{len(idle) + len(loris) + len(streams)} connections: {threads} more thread(s), "
+              f"{len(server.waiting)} waiting, {len(server.streams)} stream(s)")
+        assert threads <= serve.WORKERS
+        assert len(server.waiting) <= serve.MAX_WAITING
+        assert len(server.streams) <= serve.MAX_STREAMS
+        time.sleep(1.5)  # past the idle timeout: the connections without a request are closed
+        assert not server.waiting
+        idle[-1].settimeout(5)
+        assert idle[-1].recv(1) == b""
+        assert _ask(port, "HEAD", "/")[0] == 200
+    finally:
+        for connection in idle + loris + streams:
+            connection.close()
+
+
+def test_event_streams_get_every_change_without_a_thread_each(preview_server):
+    import socket
+
+    server, port, build = preview_server
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as stream:
+        stream.sendall(f"GET /__communique__/events?since=0 HTTP/1.1\r\n"
+                       f"Host: 127.0.0.1:{port}\r\n\r\n".encode())
+        received = b""
+        while b"event: state" not in received:
+            received += stream.recv(4096)
+        server.changes.publish(["demo/en/index.html"], [])
+        while b"demo/en/index.html" not in received:
+            chunk = stream.recv(4096)
+            assert chunk, received
+            received += chunk
+    assert b'"version": 1' in received
+
+
+def test_a_build_that_raises_is_told_and_the_preview_goes_on(workspace, monkeypatch):
+    """A statement nested deeper than the interpreter's stack once made the server exit."""
+    from communique.serve import Preview
+
+    root = workspace({"demo": STATEMENT})
+    told: list[str] = []
+    preview = Preview(root, 1, told.append)
+
+    def deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("communique.build.build", deep)
+    preview.changed([root / "content/demo/statement.yaml"])  # must not raise
+    assert any("RecursionError" in p and p.startswith("content/demo:")
+               for p in preview.changes.problems), preview.changes.problems
+
+
+def test_the_record_never_makes_the_server_watch_outside_the_workspace(workspace, tmp_path_factory):
+    from communique.cache import CACHE_FILE
+    from communique.serve import watched
+    from communique.workspace import find_workspace
+
+    root = workspace({"demo": STATEMENT})
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "x.json").write_text("[]")
+    (root / "lib").symlink_to(outside)
+    (root / ".hidden").mkdir()
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    record_path = root / "build" / CACHE_FILE
+    record = json.loads(record_path.read_text())
+    for inputs in ({"lib/x.json": ""}, {"../../../etc/passwd": ""}, {"/etc/passwd": ""}):
+        record["editions"]["demo/en"]["inputs"] = inputs
+        record_path.write_text(json.dumps(record))
+        folders = watched(find_workspace(root))
+        assert folders, inputs
+        assert all(f.resolve().is_relative_to(root.resolve()) for f in folders), folders
+
+
+@pytest.mark.slow
+def test_the_server_survives_what_a_save_does_to_the_workspace(server):
+    """Content nested deeper than the interpreter's stack, then broken settings: each is told,
+    and the next good save is served as usual."""
+    root, url, process, lines = server
+    statement = root / "content/demo/statement.yaml"
+    good = statement.read_text()
+    deep = "^[" * 1500 + "deep" + "]" * 1500
+    statement.write_text(good.replace("The organisation calls",
+                                      f"|\n  {deep} The organisation calls"))
+
+    def told(what: str) -> list[str]:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"the server died: {lines} {process.stderr.read()}"
+            problems = json.loads(_get(url + "__communique__/version")[1])["problems"]
+            if any(what in p for p in problems):
+                return problems
+            assert time.monotonic() < deadline, f"never told {what!r}: {problems} {lines}"
+            time.sleep(0.1)
+
+    told("content/demo")  # a located error, or at least the build that stopped
+    settings = root / "communique.toml"
+    settings.write_text("[organisation\n")
+    told("communique.toml:1:")
+    settings.write_text("")
+    statement.write_text(good.replace("calls for restraint", "calls for a truce"))
+    deadline = time.monotonic() + 60
+    while "calls for a truce" not in _get(url + "demo/en/")[1]:
+        assert process.poll() is None and time.monotonic() < deadline, lines
+        time.sleep(0.1)

@@ -13,8 +13,17 @@ An edition is rebuilt only when something it could have read changed. Its *finge
   and the build options that change it (``strict``, ``archive`` ...).
 
 Reading a file's digest is cheap on a rebuild: like git, the digest recorded for a file is
-reused while its size and modification time are unchanged. This module imports nothing heavy,
-so a build with nothing to do never loads the content model, Jinja2 or WeasyPrint.
+reused while its size, modification time, change time and inode are unchanged. ``cp -p`` and
+``rsync -t`` keep the size and the modification time but cannot keep the change time, so their
+edits are seen. And like git's "racily clean" entries, a file modified within two seconds of the
+moment the record is written (or later: its clock is doubtful) has its stat smudged in the record,
+so the next build hashes it instead of trusting a timestamp too coarse to tell two edits apart.
+
+The record is data from disk, which anyone with write access to ``build/`` (or an archive the
+workspace came in) may have edited: :meth:`Cache.load` checks every part of it, and a record
+that is odd in any way is dropped whole (a full build, one warning), never half trusted. This
+module imports nothing heavy, so a build with nothing to do never loads the content model,
+Jinja2 or WeasyPrint.
 """
 
 from __future__ import annotations
@@ -22,14 +31,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 CACHE_FILE = ".communique-cache.json"
-FORMAT = 1
+FORMAT = 2  # 2: a file's stat is [size, mtime_ns, ctime_ns, inode] (1 had size and mtime only)
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+# A file modified this close to the moment the record is written is "racy": its stat is smudged.
+RACY_NS = 2_000_000_000
 # Libraries whose version changes what an edition looks like.
 LIBRARIES = ("weasyprint", "jinja2", "babel", "markdown-it-py", "pydantic", "pyyaml", "pydyf")
 
@@ -50,21 +64,30 @@ class Digests:
         """The file's digest, or None when it does not exist (or is not a regular file)."""
         key = str(path)
         if key in self.used:
-            return self.used[key][2]
+            return self.used[key][-1]
         try:
             st = os.stat(path)
         except OSError:
             return None
         if not os.path.isfile(path):
             return None
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         entry = self.known.get(key)
-        if not (entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns):
+        if not (entry and entry[:4] == stamp):  # any doubt: hash it
             try:
-                entry = [st.st_size, st.st_mtime_ns, _sha256(path)]
+                entry = [*stamp, _sha256(path)]
             except OSError:
                 return None
         self.used[key] = entry
-        return entry[2]
+        return entry[-1]
+
+
+def smudged(files: dict[str, list], now_ns: int) -> dict[str, list]:
+    """``files`` as the record keeps them at ``now_ns``: a file modified within ``RACY_NS`` of
+    that moment, or after it, gets an impossible size, so that the next build hashes it (git's
+    rule for racily clean index entries: the same second cannot tell an edit from no edit)."""
+    return {key: [-1, *entry[1:]] if max(entry[1], entry[2]) >= now_ns - RACY_NS else entry
+            for key, entry in files.items()}
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -223,24 +246,38 @@ class Cache:
     """The record in ``build/.communique-cache.json``: fingerprints and results of each edition.
 
     ``editions`` maps ``"<slug>/<lang>"`` to ``{"fixed", "inputs", "result"}``; ``statements``
-    maps a slug to ``{"fingerprint", "langs"}``. A missing, unreadable or older record is
-    treated as empty: the next build is then a full one, never a wrong one.
+    maps a slug to ``{"fingerprint", "langs", "path"}``. A missing record or one of an older
+    format is treated as empty: the next build is then a full one, never a wrong one. A record
+    that is odd (not JSON, a part of the wrong type, a path leading anywhere but where this
+    build writes and reads) is treated as empty too, and ``warning`` says why.
     """
 
-    def __init__(self, path: Path, data: dict | None = None):
+    def __init__(self, path: Path, data: dict | None = None, warning: str | None = None):
         self.path = path
-        data = data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+        self.warning = warning
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            self.warning = self.warning or odd(data, path.parent)
+        if self.warning or not isinstance(data, dict) or data.get("format") != FORMAT:
+            data = {}
         self.files: dict[str, list] = data.get("files", {})
         self.editions: dict[str, dict] = data.get("editions", {})
         self.statements: dict[str, dict] = data.get("statements", {})
 
     @classmethod
     def load(cls, build_dir: Path) -> Cache:
+        from communique.sandbox import Refused, read_file
+
         path = build_dir / CACHE_FILE
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = None
+        if not os.path.lexists(path):
+            return cls(path)
+        try:  # by the rule for every file read: a regular file of bounded size
+            data = json.loads(read_file(path, MAX_RECORD_BYTES, name=CACHE_FILE))
+        except Refused as exc:
+            return cls(path, warning=str(exc))
+        except (ValueError, RecursionError) as exc:
+            return cls(path, warning=f"not valid JSON ({type(exc).__name__})")
+        if not isinstance(data, dict) or not isinstance(data.get("format"), int):
+            return cls(path, warning="not a build record")
         return cls(path, data)
 
     def save(self, digests: Digests) -> None:
@@ -248,10 +285,103 @@ class Cache:
         from communique.files import write_atomic
 
         files = {**self.files, **digests.used}
-        files = {k: v for k, v in files.items() if os.path.exists(k)}
+        files = smudged({k: v for k, v in files.items() if os.path.exists(k)}, time.time_ns())
         data = {"format": FORMAT, "files": files, "statements": self.statements,
                 "editions": self.editions}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def _digest(value: object) -> bool:
+    return isinstance(value, str) and _DIGEST.fullmatch(value) is not None
+
+
+def _count(value: object, optional: bool = False) -> bool:
+    if value is None:
+        return optional
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _relative(value: object) -> bool:
+    """A path relative to the workspace that stays inside it and out of hidden folders."""
+    if not isinstance(value, str) or not value or "\\" in value or "\0" in value:
+        return False
+    path = PurePosixPath(value)
+    return not path.is_absolute() and all(p not in ("", ".", "..") and not p.startswith(".")
+                                           for p in path.parts)
+
+
+def _slug(value: object) -> bool:
+    from communique.workspace import slug_problem
+
+    return (isinstance(value, str) and _relative(value) and "/" not in value
+            and slug_problem(value) is None)
+
+
+def odd(data: dict, build_dir: Path) -> str | None:
+    """What is wrong with a record of the current format, or None when all of it is as a build
+    writes it. Paths are checked hardest: an output must be exactly where the build would
+    write it in ``build_dir``, an input a file inside the workspace, so that no record can make
+    the report link elsewhere, a build skip itself, or the preview server watch the disk."""
+    files, statements, editions = (data.get(k) for k in ("files", "statements", "editions"))
+    if not all(isinstance(part, dict) for part in (files, statements, editions)):
+        return "'files', 'statements' and 'editions' must be tables"
+    for key, entry in files.items():
+        if not (os.path.isabs(key) and isinstance(entry, list) and len(entry) == 5
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in entry[:4])
+                and _digest(entry[4])):
+            return f"odd file entry {key!r}"
+    for slug, entry in statements.items():
+        if not (_slug(slug) and isinstance(entry, dict) and _digest(entry.get("fingerprint"))
+                and isinstance(entry.get("langs"), list) and entry["langs"]
+                and all(isinstance(x, str) and _LANG.fullmatch(x) for x in entry["langs"])
+                and _relative(entry.get("path"))):
+            return f"odd statement entry {slug!r}"
+    for key, entry in editions.items():
+        slug, _, lang = key.partition("/")
+        if not (_slug(slug) and _LANG.fullmatch(lang) and isinstance(entry, dict)
+                and _digest(entry.get("fixed")) and isinstance(entry.get("inputs"), dict)
+                and isinstance(entry.get("result"), dict)):
+            return f"odd edition entry {key!r}"
+        for name, digest in entry["inputs"].items():
+            if not (_relative(name) and (digest == "" or _digest(digest))):
+                return f"odd input {name!r} of {key!r}"
+        if reason := _odd_result(entry["result"], slug, lang, build_dir):
+            return f"odd result of {key!r}: {reason}"
+    return None
+
+
+def _odd_result(result: dict, slug: str, lang: str, build_dir: Path) -> str | None:
+    if result.get("slug") != slug or result.get("lang") != lang:
+        return "another edition's"
+    out = build_dir / slug / lang
+    outputs = result.get("outputs", {})
+    if not isinstance(outputs, dict):
+        return "outputs is not a table"
+    for name, where in outputs.items():
+        # an output is a file of the edition's own folder, as every output writes it
+        if not (isinstance(name, str) and isinstance(where, str) and os.path.isabs(where)
+                and Path(where).parent == out and not Path(where).name.startswith(".")):
+            return f"output {name!r} is not where the build writes it"
+    attachments = result.get("attachments", [])
+    if not (isinstance(attachments, list) and all(isinstance(a, str) for a in attachments)):
+        return "odd attachments"
+    if not all(_count(result.get(k), optional=k in ("units", "fallbacks"))
+               for k in ("pages", "notes", "units", "fallbacks")):
+        return "a count is not a number"
+    seconds = result.get("seconds", 0.0)
+    if not (isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0):
+        return "a time is not a number"
+    problems = result.get("problems", [])
+    if not isinstance(problems, list) or not all(
+            isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and _count(p[1])
+            and _count(p[2]) and isinstance(p[3], str) and p[4] in ("error", "warning")
+            for p in problems):
+        return "odd problems"
+    return None
 
 
 # Recording the files an edition opens. An audit hook cannot be removed once added, so one

@@ -3,15 +3,44 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# What a terminal could take for a command, or a reader for a line of its own: C0 and C1 control
+# characters (ESC starts ANSI and OSC sequences, CR rewrites the line), DEL, and the bidi
+# controls that reorder what is shown (U+061C, U+200E/F, U+202A-E, U+2066-9).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = {"\t": " ", "\n": " ", "\r": " ", "\v": " ", "\f": " "}
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line of a terminal: whitespace controls become a space,
+    other control characters a visible escape (``\\x1b``, ``\\u202e``).
+
+    Messages quote what they found (a file name, a source title, a translation, the record of
+    the last build), and all of that can come from someone else: it must not be able to move the
+    cursor, set a window title, make a link, or forge a line of its own.
+    """
+    if not _UNPRINTABLE.search(text):
+        return text
+
+    def escape(m: re.Match) -> str:
+        ch = m.group()
+        if ch in _SPACES:
+            return _SPACES[ch]
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One located problem: ``path:line:column: severity: message``.
 
-    ``line`` and ``column`` are 1-based; 0 means "the whole file".
+    ``line`` and ``column`` are 1-based; 0 means "the whole file". The path and the message are
+    made :func:`printable` when the problem is made, so that no problem, wherever it is shown
+    (terminal, ``--json``, the build report, the preview's bar), carries control characters.
     """
 
     path: str
@@ -19,6 +48,12 @@ class Problem:
     column: int
     message: str
     severity: str = "error"  # "error" or "warning"
+
+    def __post_init__(self) -> None:
+        for name in ("path", "message"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _UNPRINTABLE.search(value):
+                object.__setattr__(self, name, printable(value))
 
     def __str__(self) -> str:
         where = self.path

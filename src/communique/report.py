@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from communique.cache import Cache
@@ -34,7 +35,8 @@ class Row:
     title: str = ""
     pages: int = 0
     notes: int = 0
-    outputs: dict[str, str] = field(default_factory=dict)  # output name -> path relative to build/
+    # output name -> its link relative to build/index.html, percent-encoded
+    outputs: dict[str, str] = field(default_factory=dict)
     image: str | None = None
     seconds: float = 0.0
     # Translation completeness, when the build reports it: units shown in the source language
@@ -68,15 +70,18 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
         row = Row(slug, lang, pages=data.get("pages", 0), notes=data.get("notes", 0),
                   seconds=data.get("seconds", 0.0), fallbacks=data.get("fallbacks"),
                   units=data.get("units"), attachments=list(data.get("attachments", [])))
-        for name, value in (data.get("outputs") or {}).items():
-            if value and Path(value).is_file():
-                row.outputs[name] = _relative(Path(value), build)
+        files = {name: Path(value) for name, value in (data.get("outputs") or {}).items()
+                 if isinstance(value, str) and value}
+        for name, path in files.items():
+            href = _relative(path, build) if path.is_file() else None
+            if href:
+                row.outputs[name] = href
         if "print" in row.outputs:
-            image = build / Path(row.outputs["print"]).with_suffix(".png")
+            image = files["print"].with_suffix(".png")
             if image.is_file():
                 row.image = _relative(image, build)
         if row.html:
-            row.title = _title(build / row.html)
+            row.title = _title(files["web"])
         for path, line, column, message, severity in data.get("problems", []):
             where = f"{path}:{line}:{column}" if line else path
             (row.errors if severity == "error" else row.warnings).append(f"{where}: {message}")
@@ -84,11 +89,18 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
     return out
 
 
-def _relative(path: Path, base: Path) -> str:
+def _relative(path: Path, base: Path) -> str | None:
+    """The link to a file of ``build/`` from the report: the one rule for the report's links.
+
+    Only files inside ``base`` get one (never ``file://``: the record may say anything). Each
+    segment is percent-encoded, so that a statement folder named ``a#b?c=d`` still links to
+    itself and one named ``javascript:alert(1)`` is a path, not a scheme.
+    """
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_uri()
+        relative = path.resolve().relative_to(base.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return "/".join(quote(part, safe="") for part in relative.parts) or None
 
 
 def _title(page: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -91,3 +92,52 @@ def resolve_asset(root: Path, value: str) -> Path:
     if not path.is_file():
         raise Refused(f"'{value}' is not a file")
     return path
+
+
+def output_folder(root: Path, folder: Path | None = None) -> Path:
+    """``folder`` (by default the workspace's ``build/``), made if missing, once it is certain
+    that what is written there stays inside the workspace's ``build/``: the one rule for where
+    communique writes outputs.
+
+    A workspace cloned or unpacked from elsewhere may carry ``build/`` (or a folder in it) as a
+    symlink to a folder outside; writing through it would replace that folder's files and
+    delete its temporaries. ``build/`` must resolve inside the workspace, ``folder`` inside
+    ``build/``, and both must be writable; else Refused, saying which and why.
+    """
+    root = Path(root).resolve()
+    build = root / "build"
+    folder = build if folder is None else Path(folder)
+    for step in (build, folder):
+        try:
+            real = step.resolve()
+        except (OSError, RuntimeError) as exc:
+            raise Refused(f"cannot resolve '{step}': {exc}") from None
+        inside = real.is_relative_to(root if step == build else build.resolve())
+        if not inside or (step == build and real == root):
+            where = "the workspace" if step == build else "build/"
+            raise Refused(f"'{_shown(step, root)}' leads outside {where} (to '{real}'): outputs "
+                          "are only written inside the workspace's build/ folder; remove the "
+                          "link (a real folder is made in its place)")
+        if step.exists() and not step.is_dir():
+            raise Refused(f"'{_shown(step, root)}' is not a folder")
+        try:
+            step.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Refused(f"cannot make the folder '{_shown(step, root)}': "
+                          f"{exc.strerror}") from None
+    if folder != build:
+        return folder  # a failed write there costs only its edition, which reports it
+    try:  # the only sure test: root ignores permission bits, not a read-only mount or chattr +i
+        fd, probe = tempfile.mkstemp(prefix=".communique-probe.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise Refused(f"cannot write in '{_shown(folder, root)}': {exc.strerror}") from None
+    return folder
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.normpath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -15,15 +15,23 @@ only: a preview is not a publication.
 from __future__ import annotations
 
 import http.server
+import io
 import json
+import mimetypes
+import os
 import re
+import selectors
+import shutil
 import signal
+import socket
+import stat
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from communique.errors import ContentError, Problem
 
@@ -90,67 +98,125 @@ class Changes:
             return [c for c in self.log if c["version"] > version]
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Files of ``build/``, HTML pages with the reload script added, and the change events."""
+# Bounds, so that no page in the browser (nor anything else on this machine) can exhaust the
+# server: connections are accepted and their request heads read by one thread, and only a
+# complete head is handed to one of a few workers. Event streams are written by one thread.
+MAX_WAITING = 256  # connections whose request head has not fully arrived (the oldest goes)
+IDLE_SECONDS = 10.0  # ... each must send its whole head within this time
+MAX_HEAD_BYTES = 16 * 1024
+WORKERS = 8  # threads answering requests
+WRITE_SECONDS = 10.0  # a response must make progress within this, or the connection goes
+MAX_STREAMS = 32  # open event streams (the oldest is closed for a new one)
+KEEPALIVE_SECONDS = 10.0
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Files of ``build/``, HTML pages with the reload script added, and the change events.
+
+    One rule for every request, whatever its method: its Host must name this server (a page
+    elsewhere whose DNS name was rebound to 127.0.0.1 names its own host), an Origin, when sent
+    to the server's own endpoints, must be this server's, and a file is served only when it is
+    a regular file whose resolved path is inside ``build/`` and not hidden.
+    """
 
     server: PreviewServer
+    timeout = WRITE_SECONDS
+
+    def version_string(self) -> str:
+        return "communique"
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the head was read by the server's accepting thread
+        self.rfile = io.BytesIO(self.server.local.head)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or hosts[0].strip().lower() not in self.server.hosts:
+            self.send_error(403, f"this preview answers only {self.server.url}")
+            return False
+        return True
 
     def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
-        path = unquote(urlsplit(self.path).path)
-        if path.startswith(PREFIX):
-            return self._internal(path[len(PREFIX):])
-        if any(part.startswith(".") for part in path.split("/")):
-            return self.send_error(404)  # the build record and temporaries are not for browsers
-        local = Path(self.translate_path(self.path))
-        if local.is_dir():
-            if not path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", path + "/")
-                self.end_headers()
-                return
-            local = local / "index.html"
-        if local.suffix == ".html" and local.is_file():
-            return self._page(local)
-        return super().do_GET()
+        self._respond()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._respond()
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:
         pass  # a request log would drown the build's own messages
 
-    def _page(self, local: Path) -> None:
-        body = inject(local.read_bytes(), self.server.changes.version)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+    def _respond(self) -> None:
+        target = self.path.split("#", 1)[0].split("?", 1)[0]
+        if not target.startswith("/"):
+            return self.send_error(400)
+        if target.startswith(PREFIX):
+            origin = self.headers.get("Origin")
+            if origin is not None and origin.strip().lower() not in self.server.origins:
+                return self.send_error(403, f"this preview answers only {self.server.url}")
+            return self._internal(target[len(PREFIX):])
+        kind, found = self.server.local_file(target)
+        if kind == "redirect":
+            self.send_response(301)
+            self.send_header("Location", str(found))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif kind == "file":
+            self._file(found)
+        else:
+            self.send_error(404)
+
+    def _file(self, path: Path) -> None:
+        try:
+            f = open(path, "rb")
+        except OSError:
+            return self.send_error(404)
+        with f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):  # swapped since it was resolved
+                return self.send_error(404)
+            if path.suffix == ".html":
+                body = inject(f.read(), self.server.changes.version)
+                return self._send(200, "text/html; charset=utf-8", body)
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(st.st_size))
+            self.end_headers()
+            if self.command != "HEAD":
+                shutil.copyfileobj(f, self.wfile)
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _internal(self, name: str) -> None:
         changes = self.server.changes
         if name == "reload.js":
-            body = RELOAD_JS.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode())
         elif name == "version":
             body = json.dumps({"version": changes.version, "problems": changes.problems}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "application/json", body)
         elif name == "events":
             self._events(changes)
         else:
             self.send_error(404)
 
     def _events(self, changes: Changes) -> None:
-        """Server-Sent Events: the current problems, then every change, until the page goes."""
+        """Server-Sent Events: the current problems and the changes since the page's version;
+        then the connection is handed to the thread that writes every stream (no thread a page)."""
         query = parse_qs(urlsplit(self.path).query)
         try:
             since = int(query.get("since", ["0"])[0])
@@ -159,33 +225,227 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        try:
-            state = json.dumps({"version": changes.version, "problems": changes.problems})
-            self.wfile.write(f"event: state\ndata: {state}\n\n".encode())
-            self.wfile.flush()
-            while not self.server.stopping.is_set():
-                news = changes.after(since, timeout=10)
-                for change in news:
-                    self.wfile.write(f"data: {json.dumps(change)}\n\n".encode())
-                    since = change["version"]
-                if not news:
-                    self.wfile.write(b": still here\n\n")  # finds closed connections
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        if self.command == "HEAD":
+            return
+        state = json.dumps({"version": changes.version, "problems": changes.problems})
+        data = f"event: state\ndata: {state}\n\n"
+        for change in changes.after(since, timeout=0):
+            data += f"data: {json.dumps(change)}\n\n"
+            since = change["version"]
+        self.wfile.write(data.encode())
+        self.server.streams.add(self.connection, since)
+        self.server.local.detached = True
 
 
-class PreviewServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+class Streams:
+    """The open event streams, written by one thread: each change, and a comment every
+    ``KEEPALIVE_SECONDS`` that finds closed connections. At most ``MAX_STREAMS``: a new one
+    closes the oldest (its page reconnects by itself). A stream that does not take what is
+    written at once (its reader stalled) is closed."""
+
+    def __init__(self, changes: Changes, limit: int = MAX_STREAMS):
+        self.changes = changes
+        self.limit = limit
+        self.open: list[list] = []  # [socket, version sent], oldest first
+        self.added = False
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True, name="communique-events")
+        self.thread.start()
+
+    def add(self, connection: socket.socket, since: int) -> None:
+        connection.setblocking(False)
+        with self.changes.condition:
+            while len(self.open) >= self.limit:
+                _close(self.open.pop(0)[0])
+            self.open.append([connection, since])
+            self.added = True
+            self.changes.condition.notify_all()
+
+    def __len__(self) -> int:
+        return len(self.open)
+
+    def _behind(self) -> bool:
+        return any(since < self.changes.version for _, since in self.open)
+
+    def _run(self) -> None:
+        condition = self.changes.condition
+        ping_at = time.monotonic() + KEEPALIVE_SECONDS
+        while True:
+            with condition:
+                condition.wait_for(lambda: self.stopping or self.added or self._behind(),
+                                   timeout=max(0.0, ping_at - time.monotonic()))
+                if self.stopping:
+                    break
+                self.added = False
+                streams, log = list(self.open), list(self.changes.log)
+                version = self.changes.version
+            ping = time.monotonic() >= ping_at
+            if ping:
+                ping_at = time.monotonic() + KEEPALIVE_SECONDS
+            dead = []
+            for stream in streams:
+                data = "".join(f"data: {json.dumps(c)}\n\n" for c in log
+                               if c["version"] > stream[1])
+                stream[1] = version
+                if not data and ping:
+                    data = ": still here\n\n"
+                if data and not _send_now(stream[0], data.encode()):
+                    dead.append(stream)
+            if dead:
+                with condition:
+                    self.open = [s for s in self.open if s not in dead]
+                for stream in dead:
+                    _close(stream[0])
+        for stream in self.open:
+            _close(stream[0])
+        self.open = []
+
+    def stop(self) -> None:
+        with self.changes.condition:
+            self.stopping = True
+            self.changes.condition.notify_all()
+        self.thread.join(timeout=5)
+
+
+def _send_now(connection: socket.socket, data: bytes) -> bool:
+    """Whether ``data`` went out at once on a non-blocking connection."""
+    try:
+        return connection.send(data) == len(data)
+    except OSError:
+        return False
+
+
+def _close(connection: socket.socket) -> None:
+    try:
+        connection.close()
+    except OSError:
+        pass
+
+
+class PreviewServer(http.server.HTTPServer):
+    """``build/`` on 127.0.0.1, with bounded connections and threads (see ``MAX_WAITING``)."""
+
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], directory: Path, changes: Changes):
         self.changes = changes
         self.stopping = threading.Event()
+        self.root = Path(directory)
+        self.real_root = self.root.resolve()
+        self.local = threading.local()
+        self.waiting: dict[socket.socket, list] = {}  # [deadline, head so far, address]
+        self._stopped = threading.Event()
+        self._stopped.set()
+        super().__init__(address, Handler)
+        port = self.server_address[1]
+        names = ("127.0.0.1", "localhost")
+        self.hosts = {f"{name}:{port}" for name in names} | (set(names) if port == 80 else set())
+        self.origins = {f"http://{host}" for host in self.hosts}
+        self.url = f"http://127.0.0.1:{port}/"
+        self.pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="communique-serve")
+        self.streams = Streams(changes)
 
-        def handler(*args, **kwargs):
-            return Handler(*args, directory=str(directory), **kwargs)
+    def local_file(self, target: str) -> tuple[str, Path | str | None]:
+        """What a request path names: ``("file", path)``, ``("redirect", location)`` for a
+        folder without its final slash, or ``("missing", None)``: the one rule for what is
+        served. The path must name, after every symlink is resolved, a regular file inside
+        ``build/`` with no hidden part (the build record, temporaries)."""
+        names = [unquote(part) for part in target.split("/") if part]
+        if any(n.startswith(".") or "/" in n or "\\" in n or "\0" in n for n in names):
+            return "missing", None
+        try:
+            real = self.root.joinpath(*names).resolve(strict=True)
+            if real.is_dir():
+                if not target.endswith("/"):
+                    return "redirect", "/" + "".join(quote(n, safe="") + "/" for n in names)
+                real = (real / "index.html").resolve(strict=True)
+            inside = real.relative_to(self.real_root)
+            regular = stat.S_ISREG(os.stat(real).st_mode)
+        except (OSError, RuntimeError, ValueError):
+            return "missing", None
+        if not regular or any(part.startswith(".") for part in inside.parts):
+            return "missing", None
+        return "file", real
 
-        super().__init__(address, handler)
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Accept connections and read their request heads in this one thread; hand each
+        complete head to a worker. A connection idle for ``IDLE_SECONDS`` is closed."""
+        self._stopped.clear()
+        selector = selectors.DefaultSelector()
+        self.socket.setblocking(False)
+        selector.register(self.socket, selectors.EVENT_READ, None)
+        try:
+            while not self.stopping.is_set():
+                for key, _ in selector.select(timeout=poll_interval):
+                    if key.data is None:
+                        self._accept(selector)
+                    else:
+                        self._read(key.fileobj, selector)
+                now = time.monotonic()
+                for connection in [c for c, w in self.waiting.items() if w[0] < now]:
+                    self._drop(connection, selector)
+        finally:
+            for connection in list(self.waiting):
+                self._drop(connection, selector)
+            selector.close()
+            self._stopped.set()
+
+    def _accept(self, selector: selectors.BaseSelector) -> None:
+        for _ in range(64):
+            try:
+                connection, address = self.socket.accept()
+            except OSError:  # BlockingIOError: no more for now
+                return
+            connection.setblocking(False)
+            while len(self.waiting) >= MAX_WAITING:
+                self._drop(next(iter(self.waiting)), selector)
+            self.waiting[connection] = [time.monotonic() + IDLE_SECONDS, b"", address]
+            selector.register(connection, selectors.EVENT_READ, address)
+
+    def _read(self, connection: socket.socket, selector: selectors.BaseSelector) -> None:
+        waiting = self.waiting[connection]
+        try:
+            chunk = connection.recv(4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        waiting[1] += chunk
+        end = _HEAD_END.search(waiting[1])
+        if not chunk or (end is None and len(waiting[1]) > MAX_HEAD_BYTES):
+            return self._drop(connection, selector)
+        if end is None:
+            return
+        selector.unregister(connection)
+        del self.waiting[connection]
+        self.pool.submit(self._work, connection, waiting[2], waiting[1][:end.end()])
+
+    def _drop(self, connection: socket.socket, selector: selectors.BaseSelector) -> None:
+        self.waiting.pop(connection, None)
+        try:
+            selector.unregister(connection)
+        except (KeyError, ValueError):
+            pass
+        _close(connection)
+
+    def _work(self, connection: socket.socket, address, head: bytes) -> None:
+        self.local.head, self.local.detached = head, False
+        try:
+            self.finish_request(connection, address)
+        except Exception:  # noqa: BLE001 -- a broken connection must not reach the terminal
+            pass
+        finally:
+            if not self.local.detached:
+                self.shutdown_request(connection)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        self._stopped.wait(timeout=5)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.streams.stop()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 _BODY_END = re.compile(rb"</body\s*>", re.I)
@@ -200,14 +460,29 @@ def inject(html: bytes, version: int) -> bytes:
 
 
 def watched(workspace) -> list[Path]:
-    """What to watch: content, templates, settings, and the other files editions read."""
-    paths = [workspace.content_dir, workspace.templates_dir]
-    from communique.cache import Cache
+    """What to watch: content, templates, settings, and the other files editions read.
 
+    The record of the last build names the other files, and it is data from disk: every folder
+    is resolved and kept only when it is inside the workspace, not hidden and not ``build/``
+    (a record saying ``../../..`` must not make the server watch the whole disk).
+    """
+    from communique.cache import Cache
+    from communique.sandbox import Refused, contained
+
+    paths = [workspace.content_dir, workspace.templates_dir]
     record = Cache.load(workspace.build_dir)
     for entry in record.editions.values():
         paths += [(workspace.root / name).parent for name in entry.get("inputs", {})]
-    return sorted({p for p in paths if p.exists()})
+    build = workspace.build_dir.resolve()
+    kept = set()
+    for path in paths:
+        try:
+            real = contained(path, [workspace.root])
+        except Refused:
+            continue
+        if real.is_dir() and not real.is_relative_to(build):
+            kept.add(real)
+    return sorted(kept)
 
 
 def relevant(path: Path, build_dir: Path) -> bool:
@@ -257,15 +532,29 @@ class Preview:
             self._tell([], exc.problems)
             return None
 
-    def full(self, folders: list[Path]) -> None:
-        """Build what changed, PDFs included, and tell the browsers."""
+    def built(self, workspace, folders: list[Path], **options):
+        """``build(workspace, folders, **options)``, or None after telling the browsers why it
+        stopped. The server must never die from content (a statement nested deeper than the
+        interpreter's stack, anything a library raises): it reports and keeps watching."""
         from communique.build import build
 
+        try:
+            return build(workspace, folders, **options)
+        except Exception as exc:  # noqa: BLE001 -- see the docstring
+            where = ", ".join(workspace.display(f) for f in folders) or workspace.display(
+                workspace.content_dir)
+            self._tell([], [_stopped(where, exc)])
+            return None
+
+    def full(self, folders: list[Path]) -> None:
+        """Build what changed, PDFs included, and tell the browsers."""
         started = time.perf_counter()
         workspace = self.current_workspace()
         if workspace is None:
             return
-        result = build(workspace, folders, jobs=self.jobs)  # a press that died is replaced
+        result = self.built(workspace, folders, jobs=self.jobs)  # a press that died is replaced
+        if result is None:
+            return
         build_dir = workspace.build_dir
         paths = ["index.html"] + [_under(e.outputs["print"], build_dir) for e in result.built
                                   if "print" in e.outputs]
@@ -276,13 +565,13 @@ class Preview:
 
     def quick(self, folders: list[Path]) -> None:
         """Rebuild only the web pages of ``folders`` (all statements when empty), at once."""
-        from communique.build import build
-
         started = time.perf_counter()
         workspace = self.current_workspace()
         if workspace is None:
             return
-        result = build(workspace, folders, outputs=("web",), jobs=1)
+        result = self.built(workspace, folders, outputs=("web",), jobs=1)
+        if result is None:
+            return
         paths = [_under(e.outputs["web"], workspace.build_dir) for e in result.editions
                  if "web" in e.outputs]
         self._tell(paths, result.problems)
@@ -323,6 +612,12 @@ class Preview:
         from communique import presses
 
         presses.stop_all()
+
+
+def _stopped(where: str, exc: BaseException) -> Problem:
+    detail = " ".join(str(exc).split())[:300] or "no details"
+    return Problem(where, 0, 0, f"the build stopped ({type(exc).__name__}: {detail}); the "
+                   "preview keeps watching for the next save")
 
 
 def _under(path: Path, build_dir: Path) -> str:
@@ -402,8 +697,14 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
     try:
         preview.quick([])  # the web pages first, and this process warm for the first save
         preview.full([])
-        build_dir = preview.workspace().build_dir
-        build_dir.mkdir(parents=True, exist_ok=True)
+        from communique.sandbox import Refused, output_folder
+
+        workspace = preview.workspace()
+        try:  # build/ a symlink out of the workspace: nothing is served from there either
+            build_dir = output_folder(workspace.root)
+        except Refused as exc:
+            raise ContentError([Problem(workspace.display(workspace.build_dir), 0, 0,
+                                        str(exc))]) from None
         server = PreviewServer((host, port), build_dir, preview.changes)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         watcher = Watcher(build_dir)
@@ -415,8 +716,14 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
 
             webbrowser.open(url)
         while True:
-            preview.changed(watcher.next())
-            watcher.follow(root, watched(preview.workspace()))
+            changed = watcher.next()
+            try:  # whatever a save did to the workspace, the server reports it and goes on
+                preview.changed(changed)
+                watcher.follow(root, watched(preview.workspace()))
+            except ContentError as exc:  # communique.toml broken by the save
+                preview._tell([], exc.problems)
+            except Exception as exc:  # noqa: BLE001
+                preview._tell([], [_stopped(str(root), exc)])
     except KeyboardInterrupt:
         say("stopped")
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -272,6 +273,28 @@ class Workspace:
                 problems.append(Problem(str(path), 0, 0, "no such file or folder"))
         return found, problems
 
+
+# Names in build/ that are not a statement's: the build report, and the preview server's own
+# address space. A statement folder of that name would collide with them (hidden names, such as
+# the record .communique-cache.json, are never statements).
+RESERVED_SLUGS = ("index.html", "__communique__")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a statement folder's name cannot be a slug (its folder in build/, part of every URL
+    and file name of its editions), or None. Compared without case, as on macOS and Windows."""
+    from communique.errors import printable
+
+    if slug.casefold() in RESERVED_SLUGS:
+        what = "the build report" if slug.casefold() == "index.html" else "the preview server"
+        return (f"the folder name '{slug}' is reserved for {what} in build/: rename the "
+                "statement's folder")
+    if printable(slug) != slug:
+        return (f"the folder name '{printable(slug)}' has control characters: rename the "
+                "statement's folder")
+    return None
+
+
 def find_workspace(start: Path | None = None) -> Workspace:
     """The nearest folder at or above ``start`` with a ``communique.toml`` or a ``content/``."""
     start = (start or Path.cwd()).resolve()
@@ -281,14 +304,39 @@ def find_workspace(start: Path | None = None) -> Workspace:
     return Workspace(start, read_settings(start))
 
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
+def settings_text(root: Path) -> str | None:
+    """The text of ``communique.toml`` (None when there is none), read by the rule for every file
+    communique reads: inside the workspace, a regular file, of bounded size.
+
+    A cloned workspace may carry it as a symlink to ``/dev/zero`` (the build would hang) or to a
+    private file; either is a ContentError at the file, never a silent default.
+    """
+    from communique.sandbox import Refused, contained, read_file
+
+    path = root / SETTINGS_FILE
+    if not os.path.lexists(path):
+        return None
+    display = display_path(path, root)
+    try:
+        contained(path, [root], name=SETTINGS_FILE)
+        return read_file(path, MAX_SETTINGS_BYTES, name=SETTINGS_FILE).decode("utf-8")
+    except Refused as exc:
+        raise ContentError([Problem(display, 0, 0, str(exc))]) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError([Problem(display, 0, 0, f"cannot read settings: {exc}")]) from None
+
+
 def read_settings(root: Path) -> Settings:
     """Read ``communique.toml``; raise ContentError locating every problem in it."""
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    text = settings_text(root)
+    if text is None:
         return Settings()
     display = display_path(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
@@ -296,8 +344,6 @@ def read_settings(root: Path) -> Settings:
         line, col = (int(where[1]), int(where[2])) if where else (0, 0)
         message = message[:where.start()] if where else message
         raise ContentError([Problem(display, line, col, f"invalid TOML: {message}")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(display, 0, 0, f"cannot read settings: {exc}")]) from None
     places = toml_positions(text)
     try:
         settings = Settings.model_validate(data)

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result
-from communique.errors import Problem
-from communique.workspace import BUILTIN_TEMPLATES, Workspace
+from communique.errors import Problem, printable
+from communique.workspace import BUILTIN_TEMPLATES, Workspace, slug_problem
 
 if TYPE_CHECKING:
     from communique.build.edition import Loaded
@@ -58,7 +58,16 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
                only=tuple(outputs) if outputs is not None else None,
                jobs=jobs, progress=progress or Progress())
     files, run.result.problems = workspace.statement_files(paths)
+    if write and (refused := _unwritable(workspace)):
+        run.result.problems.append(refused)  # one error, before anything is read or written
+        run.result.seconds = time.perf_counter() - started
+        return run.result
     run.record = cache.Cache.load(workspace.build_dir)
+    if run.record.warning:
+        run.result.problems.append(Problem(workspace.display(run.record.path), 0, 0,
+                                           f"the record of the last build is unusable "
+                                           f"({run.record.warning}): every edition is rebuilt",
+                                           "warning"))
     digests = cache.Digests(run.record.files)
     run.prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests,
                                     run.options.fingerprint() or None)
@@ -112,6 +121,10 @@ def plan(run: _Run, files: list[Path]) -> list[tuple[Path, list[str]]]:
     workers = run.workers
     for path in files:
         slug = path.parent.name
+        if reason := slug_problem(slug):
+            run.result.problems.append(Problem(run.workspace.display(path), 0, 0, reason))
+            run.result.failed.append(printable(slug))
+            continue
         fingerprint = run.prints.statement(path.parent)
         known = run.record.statements.get(slug)
         if run.incremental and known and known.get("fingerprint") == fingerprint:
@@ -215,8 +228,24 @@ def record(run: _Run, digests: Any) -> None:
     if run.complete:
         from communique.report import write_report
 
-        run.record.save(digests)
-        write_report(run.workspace, run.record)
+        try:
+            run.record.save(digests)
+            write_report(run.workspace, run.record)
+        except OSError as exc:  # build/ made read-only, or a full disk, since the build began
+            result.problems.append(Problem(run.workspace.display(run.workspace.build_dir), 0, 0,
+                                           f"cannot write the build record and report: "
+                                           f"{exc.strerror or exc}"))
+
+
+def _unwritable(workspace: Workspace) -> Problem | None:
+    """Why nothing can be written to ``build/`` (outside the workspace, not writable), or None."""
+    from communique.sandbox import Refused, output_folder
+
+    try:
+        output_folder(workspace.root)
+    except Refused as exc:
+        return Problem(workspace.display(workspace.build_dir), 0, 0, str(exc))
+    return None
 
 
 def _finished(outcome: Outcome, opened: set[str], seconds: float) -> Outcome:

@@ -114,6 +114,8 @@ def make_edition(doc: Document, job: Job, *, fallback: bool = False) -> MadeStep
     problems = publication_problems(ctx.problems) if options.publish else ctx.problems
     if any(p.is_error for p in problems):
         return None, problems  # the previous output stays as it was
+    if job.write and (refused := _outside(ctx)):
+        return None, [*problems, refused]
     return _edition(job, ctx, chosen, made), problems
 
 
@@ -147,6 +149,17 @@ def _edition(job: Job, ctx: EditionContext, chosen: list[Output], made: dict[str
                 write_atomic(path, data)
             edition.outputs[output.name] = output.path(ctx)
     return edition
+
+
+def _outside(ctx: EditionContext) -> Problem | None:
+    """Why the edition's folder in build/ cannot be written (a symlink out of it), or None."""
+    from communique.sandbox import Refused, output_folder
+
+    try:
+        output_folder(ctx.workspace.root, ctx.folder)
+    except Refused as exc:
+        return Problem(ctx.doc.located.display, 0, 0, f"the {ctx.lang} edition is not written: {exc}")
+    return None
 
 
 def publication_problems(problems: list[Problem]) -> list[Problem]:

@@ -21,7 +21,7 @@ from communique.citations.entries import Entry, Origin, from_source
 from communique.citations.libraries import read_library
 from communique.citations.styles import BUILTIN, NoteStyle
 from communique.content.model import RECITATIONS
-from communique.errors import Problem
+from communique.errors import ContentError, Problem
 
 if TYPE_CHECKING:
     from communique.citations.csl import StyleInfo
@@ -161,11 +161,11 @@ def prepare(statement: "Statement", located: "Located",
 
 
 def _toml_places(path: Path) -> dict:
-    from communique.workspace import toml_positions
+    from communique.workspace import settings_text, toml_positions
 
-    try:
-        return toml_positions(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    try:  # read by the settings' own rule: a symlink to /dev/zero must not hang the build
+        return toml_positions(settings_text(path.parent) or "")
+    except ContentError:
         return {}
 
 

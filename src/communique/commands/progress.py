@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn,
                            TimeElapsedColumn)
 from rich.table import Table
@@ -63,7 +64,8 @@ def table(result: Result, workspace: Workspace) -> Table:
     out.add_column("time", justify="right", no_wrap=True)
     for e in result.editions:
         time = "up to date" if e.cached else f"{e.seconds:.2f} s"
-        out.add_row(f"{e.slug}/{e.lang}", str(e.pages), str(e.notes),
+        out.add_row(escape(f"{e.slug}/{e.lang}"),  # a folder name is text, not rich markup
+                    str(e.pages), str(e.notes),
                     f"[yellow]{e.warnings}[/]" if e.warnings else "0", time)
     return out
 

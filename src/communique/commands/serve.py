@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from communique.commands import open_workspace
+from communique.commands import open_workspace, report
+from communique.errors import ContentError
 
 
 @click.command()
@@ -22,6 +25,9 @@ def serve(port: int, jobs: int | None, open_browser: bool) -> None:
     try:
         run(workspace.root, "127.0.0.1", port, jobs or default_jobs(), open_browser=open_browser,
             say=lambda text: click.echo(text))
+    except ContentError as exc:
+        report(exc.problems)
+        sys.exit(1)
     except OSError as exc:
         if exc.errno in (98, 48):  # EADDRINUSE on Linux, macOS
             raise click.ClickException(f"port {port} is in use; try --port {port + 1} "
