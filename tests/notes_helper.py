@@ -15,6 +15,7 @@ from communique.citations.styles import Position, Words
 from communique.content.markup import InlineCites, NoteMark
 from communique.content.model import Source
 
+
 def note_html(mark: NoteMark, sources: dict[str, Source | Entry], style: str = "url") -> Markup:
     """The text of one note in a built-in style (``url`` or ``full``), every source in full."""
     entries = {k: v if isinstance(v, Entry) else from_source(k, v, Origin("")) for k, v in sources.items()}

@@ -7,7 +7,8 @@ import textwrap
 from click.testing import CliRunner
 
 from communique.cli import main
-from conftest import GOOD, LOCATED as LINE
+from conftest import GOOD
+from conftest import LOCATED as LINE
 
 PATH = "content/bad/statement.yaml"
 
@@ -45,7 +46,7 @@ def test_malformed_yaml_is_located(workspace):
     result, found = check(workspace, GOOD.replace("title: A statement", "title: [unclosed"))
     assert result.exit_code == 1
     assert len(found) == 1
-    line, col, sev, msg = found[0]
+    line, _col, sev, msg = found[0]
     assert (line, sev) == (5, "error") and "invalid YAML" in msg
 
 

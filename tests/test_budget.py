@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LOCATED
-
 from communique.workspace import read_settings
+from conftest import LOCATED
 
 SMALL = """\
 type: public-statement

@@ -62,7 +62,7 @@ def _steps(request):
     yield request
     try:
         printout = yield AWAIT
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"failed: {type(exc).__name__}"
     return printout.printed.pages
 

@@ -17,9 +17,8 @@ import pytest
 import yaml
 from babel import Locale
 
-from communique.document import load
 from communique.citations import Words
-from communique.document import build_document
+from communique.document import build_document, load
 from communique.notes import number_notes
 from communique.render.html import render
 from communique.workspace import find_workspace
@@ -106,11 +105,11 @@ def expected_notes(style: str, rule: str) -> list[str]:
     else:
         written, plan = WRITTEN, PLANS[rule]
     texts = []
-    for cites, forms in zip(written, plan):
+    for cites, forms in zip(written, plan, strict=True):
         if cites is None:
             texts.append(FREE)
             continue
-        parts = [FORMS[style](*cite, form) for cite, form in zip(cites, forms.split())]
+        parts = [FORMS[style](*cite, form) for cite, form in zip(cites, forms.split(), strict=True)]
         text = "; ".join(parts)
         if style == "chicago-notes-bibliography" and not re.search(r"[.?!][\"”’]?$", text):
             text += "."  # the style's layout ends each note with a full stop
@@ -210,7 +209,7 @@ def test_default_is_the_seeds_house_style(workspace):
 def test_example_statement_notes_are_the_seeds(example_workspace):
     """The example (url style, repeat) says what the seed's notes 1-11 say."""
     ws = find_workspace(example_workspace)
-    doc, problems = load(example_workspace / "content" / "nagorno-karabakh-2020" / "statement.yaml", ws)
+    doc, _problems = load(example_workspace / "content" / "nagorno-karabakh-2020" / "statement.yaml", ws)
     assert doc is not None
     texts = [plain(str(n.html)) for n in render(doc, ws, "web").notes]
     assert texts == [

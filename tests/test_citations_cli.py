@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from communique.document import load
-from communique.outputs.data import files
 from communique.citations.libraries import read_library
 from communique.cli import main
+from communique.document import load
+from communique.outputs.data import files
 from communique.render.html import render
 from communique.workspace import find_workspace
 

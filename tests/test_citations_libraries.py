@@ -14,9 +14,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from communique.document import load
 from communique.citations.libraries import read_library
 from communique.cli import main
+from communique.document import load
 from communique.render.html import render
 from communique.workspace import find_workspace
 
@@ -170,7 +170,7 @@ def test_every_bad_entry_of_a_library_is_reported_at_its_line(workspace):
 
 
 def test_a_library_must_be_a_list(workspace):
-    doc, problems = check(workspace, with_library(), {"content/lib/lib.json": '{"items": []}'})
+    _doc, problems = check(workspace, with_library(), {"content/lib/lib.json": '{"items": []}'})
     assert "content/lib/lib.json:1:1: error: a CSL-JSON library is a list of items: [ {…}, {…} ]" in problems
 
 

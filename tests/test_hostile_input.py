@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from communique.files import remove_stale_temporaries, write_atomic
 from communique.cli import main
 from communique.content import read_statement
 from communique.content.load import MAX_BYTES, MAX_DEPTH, load_yaml
@@ -35,10 +34,11 @@ from communique.content.markup import InlineCites, NoteMark, link_problem, parse
 from communique.content.model import Source
 from communique.document import build_document
 from communique.errors import ContentError
+from communique.files import remove_stale_temporaries, write_atomic
 from communique.render.html import render
-from notes_helper import note_html
 from communique.workspace import Workspace
 from conftest import GOOD
+from notes_helper import note_html
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(max_examples=150, deadline=None,
@@ -279,7 +279,7 @@ def _within(seconds: float, function):
 def _catch(function):
     try:
         return function()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return exc
 
 
@@ -327,7 +327,7 @@ def test_a_failing_edition_does_not_stop_the_others(workspace):
     assert "failed: b" in result.stderr and "1 error(s)" in result.stderr
     for slug in "ac":
         PdfReader(root / "build" / slug / "en" / f"{slug}-en.pdf")
-    assert not [p for p in (root / "build").rglob("*.tmp")]
+    assert not list((root / "build").rglob("*.tmp"))
 
 
 def test_a_failed_write_leaves_the_old_output_and_no_temporary(workspace):
@@ -366,7 +366,7 @@ while True:
 def test_write_atomic_killed_at_random_moments_never_leaves_a_partial_file(tmp_path):
     sizes = (24 << 20, 16 << 20)
     payloads = [tmp_path / f"p{i}" for i in range(2)]
-    for i, (path, size) in enumerate(zip(payloads, sizes)):
+    for i, (path, size) in enumerate(zip(payloads, sizes, strict=True)):
         path.write_bytes(bytes([65 + i]) * size)
     expected = {p.read_bytes() for p in payloads}
     target = tmp_path / "out" / "doc.pdf"

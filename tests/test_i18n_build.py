@@ -12,13 +12,12 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOOD
-
-from communique.document import load
 from communique.cli import main
+from communique.document import load
 from communique.i18n import editions
 from communique.render.html import render
 from communique.workspace import find_workspace
+from conftest import GOOD
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "nagorno-karabakh-2020"
@@ -133,7 +132,7 @@ def test_i18n_commands_on_a_workspace_catalog(workspace):
 
 @pytest.mark.slow
 def test_example_builds_five_editions_without_a_warning(example_workspace):
-    code, out, err = _run("build", "-j", "2", f"content/{SLUG}")
+    code, _out, err = _run("build", "-j", "2", f"content/{SLUG}")
     assert code == 0, err
     assert "5 edition(s) built; 0 error(s), 0 warning(s)" in err, err
     for lang in LANGS:

@@ -170,7 +170,7 @@ def test_removed_unit_becomes_obsolete_and_nothing_is_dropped(translated):
     merged = _update(translated)
     assert merged.obsolete == ["calls/rights/demands/2"]
     po = polib.pofile(str(_po_path(translated)))
-    gone = [e for e in po.obsolete_entries()]
+    gone = list(po.obsolete_entries())
     assert [(e.msgctxt, e.msgstr) for e in gone] == [("calls/rights/demands/2", "Прекратить преследования.")]
     assert "#~ msgctxt \"calls/rights/demands/2\"" in _po_path(translated).read_text(encoding="utf-8")
     # the unit comes back: its translation is found again
@@ -308,7 +308,7 @@ def test_strict_turns_every_fallback_into_an_error(translated):
 
 def test_unit_missing_from_the_po_file(translated):
     _edit(translated, "title: Protect civilians now\n", "title: Protect civilians now\nsubtitle: At once\n")
-    prepared, problems = _problems(translated)
+    _prepared, problems = _problems(translated)
     assert problems == ["content/s/i18n/ru.po: warning: 'subtitle' is not in the translation file "
                         "(run 'communique translate s'): the English text is printed instead"]
 

@@ -159,9 +159,9 @@ def test_missing_template_string_is_reported_and_an_error_when_strict(workspace)
 
 def test_unknown_language_is_reported_never_silently_english(workspace):
     ws = find_workspace(workspace({}))
-    strings, problems = ui.load(ws, "xx")
+    _, problems = ui.load(ws, "xx")
     assert [p.message for p in problems] == ["unknown language code 'xx'"]
-    strings, problems = ui.load(ws, "fr")  # a real language without a catalog
+    _strings, problems = ui.load(ws, "fr")  # a real language without a catalog
     assert len(problems) == 1 and "no catalog of template strings for French (fr)" in problems[0].message
 
 

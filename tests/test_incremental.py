@@ -252,7 +252,7 @@ ODD_RECORDS = {
     "a statement path outside": _set(("statements", "a", "path"), "/etc/passwd"),
     "a problem a string": _set(("editions", "a/en", "result", "problems"), ["x"]),
     "a count a string": _set(("editions", "a/en", "result", "pages"), "1"),
-    "a file stat odd": lambda r: r["files"].update({k: "x" for k in r["files"]}),
+    "a file stat odd": lambda r: r["files"].update(dict.fromkeys(r["files"], "x")),
     "files a list": _set(("files",), []),
 }
 

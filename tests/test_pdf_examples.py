@@ -75,7 +75,7 @@ def first_build(tmp_path_factory, examples) -> tuple[Path, dict[str, str], str]:
 def test_every_edition_is_well_set(first_build):
     """No note away from its call, no heading alone at a foot, no lone line, nothing past the
     margin, no note too long for a page, no WeasyPrint warning: in every language and type."""
-    root, sums, stderr = first_build
+    _root, sums, stderr = first_build
     assert pdf_problems(stderr) == []
     langs = {Path(path).parent.name for path in sums}
     kinds = {Path(path).parent.parent.name for path in sums}

@@ -91,10 +91,10 @@ def test_fonttools_fallback_is_dated_by_the_statement(tmp_path, monkeypatch):
 
 def test_source_date_epoch_of_the_caller_is_kept(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234")
-    with pdf_module._source_date(dt.datetime(2020, 9, 29, tzinfo=dt.timezone.utc)):
+    with pdf_module._source_date(dt.datetime(2020, 9, 29, tzinfo=dt.UTC)):
         assert os.environ["SOURCE_DATE_EPOCH"] == "1234"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    with pdf_module._source_date(dt.datetime(2020, 9, 29, tzinfo=dt.timezone.utc)):
+    with pdf_module._source_date(dt.datetime(2020, 9, 29, tzinfo=dt.UTC)):
         assert os.environ["SOURCE_DATE_EPOCH"] == "1601337600"
     assert "SOURCE_DATE_EPOCH" not in os.environ
 

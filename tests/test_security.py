@@ -27,7 +27,8 @@ from communique.cli import main
 from communique.content.markup import link_problem
 from communique.render.pdf import print_pdf
 from communique.sandbox import Refused, contained, read_file, resolve_asset
-from conftest import LOCATED as LINE, build_in
+from conftest import LOCATED as LINE
+from conftest import build_in
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "communique"
 

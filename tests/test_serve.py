@@ -111,7 +111,7 @@ def server(workspace):
 
 @pytest.mark.slow
 def test_a_saved_edit_shows_in_the_served_page(server):
-    root, url, process, lines = server
+    root, url, _process, lines = server
     page_url = url + "demo/en/"
     status, page = _get(page_url)
     assert status == 200 and "calls for restraint" in page
@@ -175,7 +175,7 @@ def test_problems_reach_the_page_and_the_server_stops_cleanly(server):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_browser_reloads_the_page_by_itself_after_a_save(server):
-    root, url, process, lines = server
+    root, url, _process, _lines = server
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         pytest.fail("Debian's chromium is not installed: run WITH_BROWSER=1 ./scripts/setup.sh")
@@ -245,7 +245,7 @@ def _ask(port: int, method: str, path: str, headers: dict | None = None) -> tupl
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_only_regular_files_inside_build_are_served_by_every_method(preview_server, method):
-    server, port, build = preview_server
+    _server, port, _build = preview_server
     for path in ("/leak/passwd", "/leak.txt", "/.communique-cache.json", "/record.json",
                  "/demo/../../outside/passwd", "/%2e%2e/outside/passwd",
                  "/demo%2F..%2F..%2F..%2Foutside%2Fpasswd", "/leak/", "/nothing.pdf"):
@@ -264,7 +264,7 @@ def test_only_regular_files_inside_build_are_served_by_every_method(preview_serv
 def test_a_foreign_host_or_origin_is_refused(preview_server):
     """DNS rebinding: a page of attacker.example, its name rebound to 127.0.0.1, sends its own
     name as Host; a page of another site opening the event stream sends its Origin."""
-    server, port, build = preview_server
+    _server, port, _build = preview_server
     for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1.nip.io",
                  f"127.0.0.1:{port + 1}"):
         for path in ("/", "/demo/en/", "/__communique__/version", "/__communique__/events"):
@@ -290,7 +290,7 @@ def test_idle_connections_and_event_streams_are_bounded_and_requests_still_answe
     from communique import serve
 
     monkeypatch.setattr(serve, "IDLE_SECONDS", 1.0)
-    server, port, build = preview_server
+    server, port, _build = preview_server
     before = threading.active_count()
     idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
     loris = []  # heads that never end
@@ -328,7 +328,7 @@ def test_idle_connections_and_event_streams_are_bounded_and_requests_still_answe
 def test_event_streams_get_every_change_without_a_thread_each(preview_server):
     import socket
 
-    server, port, build = preview_server
+    server, port, _build = preview_server
     with socket.create_connection(("127.0.0.1", port), timeout=10) as stream:
         stream.sendall(f"GET /__communique__/events?since=0 HTTP/1.1\r\n"
                        f"Host: 127.0.0.1:{port}\r\n\r\n".encode())

@@ -146,7 +146,7 @@ def test_logo_must_be_a_file_inside_the_workspace(tmp_path, logo, message):
 
 
 def test_settings_error_stops_the_build_with_a_located_message(workspace):
-    root = workspace(settings='[documents]\npaper = "A9"\n')
+    workspace(settings='[documents]\npaper = "A9"\n')
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     assert result.stderr.startswith("communique.toml:2:9: error: documents.paper:")

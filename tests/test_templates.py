@@ -226,7 +226,7 @@ def test_wrong_call_in_a_template_names_file_and_line(workspace):
         '{% block body %}\n{% for key in statement.title.nothing() %}{% endfor %}\n{% endblock %}\n')
     result = check()
     assert result.exit_code == 1
-    (path, line, _, sev, msg), = problems(result)
+    (path, line, _, sev, _msg), = problems(result)
     assert (path, line, sev) == ("templates/public-statement.html.j2", 4, "error")
 
 

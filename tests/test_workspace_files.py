@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from communique.cli import main
 from communique.errors import Problem
-
 from conftest import GOOD, LOCATED
 
 

@@ -231,7 +231,7 @@ def code_identity(digests: Digests) -> dict:
         for path in _walk(package):  # code, built-in templates and catalogs, fonts
             h.update(path.relative_to(package).as_posix().encode())
             h.update((digests.of(path) or "").encode())
-        versions = {}
+        versions: dict[str, str | None] = {}
         for name in LIBRARIES:
             try:
                 versions[name] = metadata.version(name)
@@ -327,7 +327,7 @@ def odd(data: dict, build_dir: Path) -> str | None:
     write it in ``build_dir``, an input a file inside the workspace, so that no record can make
     the report link elsewhere, a build skip itself, or the preview server watch the disk."""
     files, statements, editions = (data.get(k) for k in ("files", "statements", "editions"))
-    if not all(isinstance(part, dict) for part in (files, statements, editions)):
+    if not (isinstance(files, dict) and isinstance(statements, dict) and isinstance(editions, dict)):
         return "'files', 'statements' and 'editions' must be tables"
     for key, entry in files.items():
         if not (os.path.isabs(key) and isinstance(entry, list) and len(entry) == 5
@@ -415,7 +415,7 @@ def recording() -> Iterator[set[str]]:
         sys.addaudithook(_audit)
         _hooked = True
     previous = getattr(_local, "opened", None)
-    _local.opened = opened = set()
+    _local.opened = opened = set[str]()
     try:
         yield opened
     finally:

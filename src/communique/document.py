@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
 from pydantic import BaseModel
 
 from communique.citations.entries import Entry
 from communique.citations.setup import Citations, check_sources
+from communique.content.fields import children
 from communique.content.load import Located
 from communique.content.markup import NoteMark, cited_keys, parse
-from communique.content.fields import children
 from communique.content.model import Statement
 from communique.errors import ContentError, Problem
 
@@ -133,9 +132,9 @@ def plain(value) -> str:
 
 def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Problem]]:
     """Read and check one statement; the document is None when it has errors."""
+    from communique.citations import prepare
     from communique.content import read_statement
     from communique.content.assets import figure_problems
-    from communique.citations import prepare
     from communique.sandbox import Refused, contained
 
     display = workspace.display(path)

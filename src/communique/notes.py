@@ -27,7 +27,7 @@ from babel import Locale
 from markupsafe import Markup, escape
 
 from communique.citations.entries import Entry
-from communique.citations.styles import Position, NoteStyle, Words
+from communique.citations.styles import NoteStyle, Position, Words
 from communique.content.markup import Cite, InlineCites, NoteMark, cited_keys, parse
 from communique.document import CALL_RE, Document
 from communique.errors import Problem
@@ -145,7 +145,7 @@ def _source_identities(doc: Document) -> dict[int, tuple | None]:
             originals = [part for part in rich if isinstance(part, NoteMark)]
         same = len(originals) == len(indexes) and all(
             [c.key for c in o.cites] == [c.key for c in doc.marks[i].mark.cites]
-            for o, i in zip(originals, indexes))
+            for o, i in zip(originals, indexes, strict=True))
         for k, index in enumerate(indexes):
             out[index] = _identity(originals[k] if same else doc.marks[index].mark)
     return out
@@ -239,7 +239,7 @@ class Bibliography(list):
     ``partials/notes.html.j2``.
     """
 
-    def __init__(self, entries: list["BibliographyEntry"], macros=None):
+    def __init__(self, entries: list[BibliographyEntry], macros=None):
         super().__init__(entries)
         self._macros = macros
 

@@ -38,8 +38,8 @@ import sys
 import threading
 import time
 from collections import deque
-from contextlib import contextmanager
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 HEADER = struct.Struct("!Q")
@@ -93,7 +93,7 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes:
     return bytes(buffer)
 
 
-def _receive(sock: socket.socket) -> object:
+def _receive(sock: socket.socket) -> Any:
     (size,) = HEADER.unpack(_receive_exactly(sock, HEADER.size))
     return pickle.loads(_receive_exactly(sock, size))
 
@@ -155,7 +155,7 @@ class Press:
             raise PressDied(f"the press stopped ({exc})") from None
         self.used = True
 
-    def receive(self) -> object:
+    def receive(self) -> Any:
         """The answer to the last request; PressDied if the press is gone."""
         try:
             kind, value = _receive(self.sock)
@@ -224,13 +224,13 @@ def serve(sock: socket.socket, parent: int | None = None) -> None:
             _limit_memory(memory)
             with recording() as read:
                 printout = press_print(request)
-            answer = ("ok", (printout, sorted(read)))
+            answer: tuple[str, object] = ("ok", (printout, sorted(read)))
         except MemoryError:
             answer = ("error", OverBudget(f"printing needed more memory than its budget of "
                                           f"{memory} MB ([budget] edition_memory_mb in "
                                           "communique.toml)" if memory else
                                           "printing ran out of memory"))
-        except Exception as exc:  # noqa: BLE001 -- sent back: the edition fails, not the press
+        except Exception as exc:
             answer = ("error", exc)
         finally:
             _limit_memory(None)
@@ -424,7 +424,7 @@ def _in_process(gen: Steps, print_here, finish) -> object:
             with recording() as read, _alarm(budget_of(value)[0]):
                 printed = (print_here(value), None)
             opened |= read
-        except Exception as exc:  # noqa: BLE001 -- the steps report it as the edition's failure
+        except Exception as exc:
             printed = (None, exc)
         done, value = _advance(gen, None, opened)
     return finish(value, opened, time.perf_counter() - started)
@@ -545,7 +545,7 @@ class _Scheduler:
             except PressDied as exc:
                 self._died(press, state, exc)
                 continue
-            except Exception as exc:  # noqa: BLE001 -- raised in the press: the edition failed
+            except Exception as exc:
                 error = exc
             self.free.append(press)
             if not state.dropped:

@@ -140,10 +140,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return False
         return True
 
-    def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
+    def do_GET(self) -> None:
         self._respond()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._respond()
 
     def end_headers(self) -> None:
@@ -169,7 +169,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", str(found))
             self.send_header("Content-Length", "0")
             self.end_headers()
-        elif kind == "file":
+        elif kind == "file" and isinstance(found, Path):
             self._file(found)
         else:
             self.send_error(404)
@@ -380,7 +380,7 @@ class PreviewServer(http.server.HTTPServer):
                     if key.data is None:
                         self._accept(selector)
                     else:
-                        self._read(key.fileobj, selector)
+                        self._read(key.fileobj, selector)  # type: ignore[arg-type]
                 now = time.monotonic()
                 for connection in [c for c, w in self.waiting.items() if w[0] < now]:
                     self._drop(connection, selector)
@@ -432,7 +432,7 @@ class PreviewServer(http.server.HTTPServer):
         self.local.head, self.local.detached = head, False
         try:
             self.finish_request(connection, address)
-        except Exception:  # noqa: BLE001 -- a broken connection must not reach the terminal
+        except Exception:
             pass
         finally:
             if not self.local.detached:
@@ -540,7 +540,7 @@ class Preview:
 
         try:
             return build(workspace, folders, **options)
-        except Exception as exc:  # noqa: BLE001 -- see the docstring
+        except Exception as exc:
             where = ", ".join(workspace.display(f) for f in folders) or workspace.display(
                 workspace.content_dir)
             self._tell([], [_stopped(where, exc)])
@@ -677,9 +677,9 @@ class Watcher:
                 return changed
 
     def stop(self) -> None:
-        for stop, thread in self.threads:
+        for stop, _ in self.threads:
             stop.set()
-        for stop, thread in self.threads:
+        for _, thread in self.threads:
             thread.join(timeout=5)
         self.threads = []
 
@@ -722,7 +722,7 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
                 watcher.follow(root, watched(preview.workspace()))
             except ContentError as exc:  # communique.toml broken by the save
                 preview._tell([], exc.problems)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 preview._tell([], [_stopped(str(root), exc)])
     except KeyboardInterrupt:
         say("stopped")

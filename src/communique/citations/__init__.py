@@ -11,8 +11,18 @@ Numbering and the re-citation rules live in ``communique.notes``.
 """
 
 from communique.citations.entries import Entry, Origin, PartialDate
-from communique.citations.setup import RECITATIONS, Citations, prepare
+from communique.citations.setup import Citations, prepare
 from communique.citations.styles import NoteStyle, Position, Words
+from communique.content.model import RECITATIONS
 
-__all__ = ["Citations", "Entry", "Origin", "PartialDate", "Position", "RECITATIONS", "NoteStyle",
-           "Words", "prepare"]
+__all__ = [
+           "RECITATIONS",
+           "Citations",
+           "Entry",
+           "NoteStyle",
+           "Origin",
+           "PartialDate",
+           "Position",
+           "Words",
+           "prepare",
+]

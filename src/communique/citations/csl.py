@@ -240,7 +240,7 @@ class CslStyle:
                 with pywarnings.catch_warnings():
                     pywarnings.simplefilter("ignore")
                     text = str(self.style.render_citation(citation, history, lambda item: None) or "")
-            except Exception:  # noqa: BLE001 -- the real rendering reports it
+            except Exception:
                 return False
             words = " ".join(re.findall(r"\w+", _PRIVATE.sub(" ", text))).casefold()
             if any(words.count(probe) > 1 for probe in probes):

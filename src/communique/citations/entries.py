@@ -70,7 +70,7 @@ class PartialDate:
     literal: str | None = None
 
     @classmethod
-    def of(cls, value: dt.date | None) -> "PartialDate | None":
+    def of(cls, value: dt.date | None) -> PartialDate | None:
         return cls(value.year, value.month, value.day) if value else None
 
     @property

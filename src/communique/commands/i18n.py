@@ -79,7 +79,7 @@ def update(builtin: bool, langs: tuple[str, ...]) -> None:
 
 
 @i18n.command(name="compile")
-def compile_(  # noqa: D401
+def compile_(
 ) -> None:
     """Check and compile every catalog (built-in and the workspace's) into build/.cache/."""
     from communique.i18n import ui

@@ -92,7 +92,7 @@ def _refine(err: Any, loc: tuple, name: str, message: str) -> tuple[str, bool] |
         return ("not a valid id: use lower-case letters, digits and '-'" if loc[-1] == "id"
                 else "not a valid language code (e.g. en, ru, ar)" if loc[-1] == "lang"
                 else message), False
-    if kind.endswith("_type") or kind.endswith("_parsing") and not isinstance(given, (dict, list)):
+    if kind.endswith("_type") or (kind.endswith("_parsing") and not isinstance(given, (dict, list))):
         return f"{message} (got {_describe(given)})", False
     return None
 

@@ -11,8 +11,15 @@ import datetime as dt
 from typing import Annotated, ClassVar, Literal
 
 from babel import Locale, UnknownLocaleError
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from communique.content.markup import KEY, link_problem
 
@@ -60,7 +67,7 @@ class Source(Model):
         return url
 
     @model_validator(mode="after")
-    def _url_or_title(self) -> "Source":
+    def _url_or_title(self) -> Source:
         if not self.url and not self.title:
             raise ValueError("a source needs a url or a title")
         return self
@@ -86,7 +93,7 @@ class Incident(Model):
     text: Text
 
     @model_validator(mode="after")
-    def _dates(self) -> "Incident":
+    def _dates(self) -> Incident:
         if self.end_date and self.end_date < self.date:
             raise ValueError("end_date is before date")
         return self
@@ -102,7 +109,7 @@ class Section(Model):
     caveat: Text | None = None
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "Section":
+    def _not_empty(self) -> Section:
         if not (self.body or self.incidents or self.caveat):
             raise ValueError("a section needs a body, incidents or a caveat")
         return self
@@ -244,7 +251,7 @@ class UrgentAction(Statement):
     background: Background | None = Field(None, description="Additional information.")
 
     @model_validator(mode="after")
-    def _deadline(self) -> "UrgentAction":
+    def _deadline(self) -> UrgentAction:
         if self.deadline < self.date:
             raise ValueError(f"deadline {self.deadline} is before the date of the action, {self.date}")
         return self
@@ -289,7 +296,7 @@ class Table(Model):
     note: Line | None = Field(None, description="A line printed under the table (source, caveat).")
 
     @model_validator(mode="after")
-    def _rectangular(self) -> "Table":
+    def _rectangular(self) -> Table:
         for number, row in enumerate(self.rows, 1):
             if len(row) != len(self.columns):
                 raise ValueError(f"row {number} has {len(row)} cells but the table has "

@@ -38,8 +38,8 @@ from typing import Any
 import polib
 from pydantic import BaseModel, ValidationError
 
-from communique.content.markup import InlineCites, NoteMark, parse
 from communique.content.fields import children
+from communique.content.markup import InlineCites, NoteMark, parse
 from communique.document import Document, Rich, build_document
 from communique.errors import ContentError, Problem
 from communique.i18n import locale as loc
@@ -226,7 +226,7 @@ def _header(lang: str, slug: str, old: polib.POFile | None, source_lang: str) ->
         "Project-Id-Version": kept.get("Project-Id-Version", slug),
         "Report-Msgid-Bugs-To": kept.get("Report-Msgid-Bugs-To", ""),
         "PO-Revision-Date": kept.get("PO-Revision-Date",
-                                     dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")),
+                                     dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")),
         "Last-Translator": kept.get("Last-Translator", ""),
         "Language-Team": kept.get("Language-Team", loc.name(lang)),
         "Language": lang,
@@ -362,7 +362,8 @@ def update(doc: Document, lang: str, display, *, create: bool = True,
     result = Merged(path, created=not path.is_file())
     if lang.replace("-", "_").lower() == doc.statement.lang.replace("-", "_").lower():
         raise ContentError([Problem(display(doc.located.path), 0, 0,
-                                    f"'{lang}' is the statement's own language: it needs no translation file")])
+                                    f"'{lang}' is the statement's own language: it needs no "
+                                    "translation file")])
     if not loc.known(lang):
         raise ContentError([Problem(display(path), 0, 0, f"unknown language code '{lang}'")])
     there = path.exists() or path.is_symlink()  # a symlink is checked, never replaced unread

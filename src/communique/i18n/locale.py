@@ -23,7 +23,8 @@ OTHER_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 # The comma and semicolon of scripts that have their own. CLDR, as Babel exposes it, has no
 # punctuation beyond list patterns (which give Persian's comma but not Arabic's, and never a
 # semicolon), so the marks follow the script the language is written in.
-SEPARATORS: dict[str, dict[str, str | int | None]] = {"arabic": {",": "\u060c", ";": "\u061b"}}  # ، ؛ (Arabic, Persian, Urdu, Pashto…)
+# ، ؛ (Arabic, Persian, Urdu, Pashto…)
+SEPARATORS: dict[str, dict[str, str | int | None]] = {"arabic": {",": "\u060c", ";": "\u061b"}}
 
 
 class UnknownLanguage(ValueError):

@@ -8,7 +8,8 @@ import re
 from communique.errors import Problem
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
-_LINE = re.compile(rf'(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+{_STRING}|{_STRING})?[ \t]*')
+_ENTRY_WORD = r'(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)'
+_LINE = re.compile(rf'(?:#.*|{_ENTRY_WORD}[ \t]+{_STRING}|{_STRING})?[ \t]*')
 _KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b")
 
 

@@ -20,11 +20,11 @@ import gettext as _gettext_module
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
@@ -358,7 +358,7 @@ def install(env) -> None:
     through a context variable, so renders in threads or async tasks never see each other's
     language.
     """
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True,  # type: ignore[attr-defined]
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True,
                                   pgettext=_pgettext, npgettext=_npgettext)
     env.policies["ext.i18n.trimmed"] = TRIMMED
 
@@ -421,7 +421,7 @@ def write_template(catalog: Catalog, pot: Path, display: str, root: Path | None 
     from communique.files import write_atomic
 
     if pot.is_file():
-        old, problems = read_catalog(pot, display, root=root)
+        old, _problems = read_catalog(pot, display, root=root)
         if old is not None and _same_messages(old, catalog):
             return False
     write_atomic(pot, _po_bytes(catalog, template=True))
@@ -450,7 +450,7 @@ def update(folder: Path, template: Catalog, langs: list[str], display,
     from communique.files import write_atomic
 
     results = []
-    for lang in sorted(set(catalog_languages(folder)) | set(l.replace("-", "_") for l in langs)):
+    for lang in sorted(set(catalog_languages(folder)) | {code.replace("-", "_") for code in langs}):
         po = po_path(folder, lang)
         result = Updated(po)
         if po.is_file():

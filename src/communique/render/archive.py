@@ -139,7 +139,7 @@ def cited_libraries(doc: Document, workspace: Workspace) -> list[Path]:
 def _cited_keys(doc: Document) -> list[str]:
     from communique.content.markup import cited_keys
 
-    return list(dict.fromkeys(cite.key for cite in cited_keys([ref.mark for ref in doc.marks])))
+    return list(dict.fromkeys(cite.key for cite in cited_keys(tuple(ref.mark for ref in doc.marks))))
 
 
 class _Dumper(yaml.SafeDumper):

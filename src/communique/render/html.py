@@ -50,7 +50,8 @@ def environment(templates_dir: Path | None, cache_dir: Path | None = None) -> ji
     Compiled templates are kept in ``cache_dir`` (Jinja2's bytecode cache, keyed by each
     template's source), so a build does not compile them again in every process.
     """
-    loaders = [jinja2.FileSystemLoader(str(templates_dir))] if templates_dir and templates_dir.is_dir() else []
+    own = templates_dir is not None and templates_dir.is_dir()
+    loaders = [jinja2.FileSystemLoader(str(templates_dir))] if own else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
     compiled = None
     if cache_dir is not None:
@@ -102,7 +103,7 @@ def _period(ctx, start: dt.date | None, end: dt.date | None = None) -> str:
     if not pieces or len(pieces) != 2:
         return format_interval(start, end, "yMMMd", locale=locale)
     return "".join(format_date(day, _FULL_MONTH.sub(r"\1\1\1\1", piece), locale=locale)
-                   for piece, day in zip(pieces, (start, end)))
+                   for piece, day in zip(pieces, (start, end), strict=False))
 
 
 _FULL_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")  # MMM or LLL, not MM or MMMM

@@ -54,7 +54,7 @@ def layout_issues(document) -> list[LayoutIssue]:
     issues: list[LayoutIssue] = []
     lines_by_block: dict[tuple, list[tuple[int, int, object]]] = {}
     firsts, lasts = [], []  # each page's first and last content, with its enclosing blocks
-    pages = [page._page_box for page in document.pages]  # noqa: SLF001 -- the only way in
+    pages = [page._page_box for page in document.pages]
     for number, page_box in enumerate(pages, 1):
         flow = [child for child in page_box.children
                 if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox))]
@@ -78,7 +78,7 @@ def layout_issues(document) -> list[LayoutIssue]:
                 if isinstance(box, boxes.LineBox):
                     issues += _overflow(box, chain[-1], number, boxes)
             issues += _long_notes(area, page_box, number)
-    for number, (last, following) in enumerate(zip(lasts, firsts[1:]), 1):
+    for number, (last, following) in enumerate(zip(lasts, firsts[1:], strict=False), 1):
         heading = _heading_of(last)
         if heading is not None and not _forced_break(last, following):
             issues.append(LayoutIssue(number, f"the heading '{_text(heading)}' is left alone "

@@ -74,8 +74,8 @@ def import_weasyprint() -> None:
         return
     try:
         with quick_lookup():
-            import weasyprint  # noqa: F401
+            import weasyprint
     except OSError:
         for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
             del sys.modules[module]
-        import weasyprint  # noqa: F401,F811
+        import weasyprint  # noqa: F401

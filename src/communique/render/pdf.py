@@ -14,6 +14,7 @@ import io
 import logging
 import mimetypes
 import os
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
 from communique.render.native import import_weasyprint
-from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES, Refused, contained, read_file
+from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES
+from communique.sandbox import Refused, contained, read_file
 
 ACCESSIBLE = "pdf/ua-1"  # tagged, with the document title, language and structure declared
 ARCHIVAL = "pdf/a-3b"  # ISO 19005-3: long-term archiving, attachments allowed; tagged as well
@@ -186,7 +188,7 @@ def _recording(fetcher) -> dict[str, str]:
 
 
 def print_pdf(html: str, base: Path, roots: list[Path], *,
-              attachments: list[str | Path | DataFile] = (), archive: bool = False,
+              attachments: Sequence[str | Path | DataFile] = (), archive: bool = False,
               date: dt.date | None = None, **options) -> Printed:
     """Render ``html`` (resources relative to ``base``) to PDF bytes and check the layout.
 
@@ -202,7 +204,7 @@ def print_pdf(html: str, base: Path, roots: list[Path], *,
 
     for suffix, media_type in DATA_TYPES.items():
         MIMETYPES.add_type(media_type, suffix, strict=False)
-    moment = dt.datetime.combine(date or dt.date(1970, 1, 1), dt.time(), dt.timezone.utc)
+    moment = dt.datetime.combine(date or dt.date(1970, 1, 1), dt.time(), dt.UTC)
     fetcher = _fetcher_class()(roots)
     base_url = base.resolve().as_uri() + "/"
     files = [a for a in attachments if isinstance(a, DataFile)]

@@ -277,7 +277,7 @@ def _check_attachments(reader, catalog, problems: list[str]) -> list[str]:
     associated = {getattr(ref, "idnum", None) for ref in catalog.get("/AF") or []}
     found = []
     array = tree.get_object().get("/Names") or []
-    for name, spec_ref in zip(array[0::2], array[1::2]):
+    for name, spec_ref in zip(array[0::2], array[1::2], strict=False):
         spec = spec_ref.get_object()
         found.append(str(name))
         stream = spec.get("/EF", {}).get("/F")
