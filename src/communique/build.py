@@ -142,17 +142,31 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
         contained(path, [workspace.root], name="the statement")
         statement, located = read_statement(
             path, display, default_type=workspace.settings.documents.default_type)
+        citations, problems = prepare(statement, located, workspace)
+        doc, more = build_document(statement, located, citations)
+        problems += more
+        problems += figure_problems(statement, located, workspace.root)
     except Refused as exc:
         return None, [Problem(display, 0, 0, str(exc))]
     except ContentError as exc:
         return None, exc.problems
-    citations, problems = prepare(statement, located, workspace)
-    doc, more = build_document(statement, located, citations)
-    problems += more
-    problems += figure_problems(statement, located, workspace.root)
+    except Exception as exc:  # noqa: BLE001 -- one statement's failure must not stop the others
+        return None, [statement_failure(display, exc)]
     if any(p.is_error for p in problems):
         return None, problems
     return doc, problems
+
+
+def statement_failure(where: str, exc: Exception) -> Problem:
+    """A statement that could not be read for a reason no check foresaw (content nested past
+    Python's stack, no memory left): one line naming it, never a traceback."""
+    detail = " ".join(str(exc).split()) or "no details"
+    if isinstance(exc, MemoryError):
+        detail = "the machine ran out of memory"
+    elif isinstance(exc, RecursionError):
+        detail = "its content is nested too deeply"
+    return Problem(where, 0, 0, f"the statement could not be read ({type(exc).__name__}: "
+                   f"{detail}); the other statements are built")
 
 
 def languages(doc: Document, workspace: Workspace) -> list[str]:
@@ -308,7 +322,11 @@ def edition_steps(job: Job, loaded: dict[Path, tuple] | None = None
     if doc is not None:  # another language: the same statement with its translation applied
         from communique.i18n.editions import prepare
 
-        prepared = prepare(doc, job.workspace, job.lang, strict=strict)
+        try:
+            prepared = prepare(doc, job.workspace, job.lang, strict=strict)
+        except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
+            return Outcome(job, None, problems + [edition_failure(job.workspace.display(job.path),
+                                                                  job.lang, exc)], read, 0.0)
         doc, fallback = prepared.doc, prepared.fallback
         translation = prepared.translation
         problems += prepared.problems

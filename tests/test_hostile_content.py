@@ -1,0 +1,109 @@
+"""Hostile content, translations and libraries: each class of finding closed by one rule.
+
+Notes nested deeper than notes may go, text made of nothing but brackets, catalogs that change
+a figure, control and invisible characters, CSS smuggled through settings, huge libraries: each
+is a located problem (or a bounded cost), never a traceback, and one statement's failure never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from communique.cli import main
+from communique.content.markup import parse
+from conftest import GOOD
+
+NESTED_NOTES = "^[" * 1500 + "deep" + "]" * 1500
+
+
+def _check(*args: str):
+    return CliRunner().invoke(main, ["check", *args])
+
+
+def _translate(root: Path, slug: str, lang: str, translations: dict[str, str]) -> Path:
+    """Start ``content/<slug>/i18n/<lang>.po`` and fill in ``translations`` by msgctxt."""
+    result = CliRunner().invoke(main, ["translate", slug, "--lang", lang])
+    assert result.exit_code == 0, result.output
+    path = root / "content" / slug / "i18n" / f"{lang}.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.msgctxt in translations:
+            entry.msgstr = translations[entry.msgctxt]
+    po.save()
+    return path
+
+
+# --- nesting: notes never nest, and nothing else recurses on content ------------------------
+
+def test_notes_nested_1500_deep_are_one_located_error_and_the_other_statements_are_checked(
+        workspace):
+    workspace({"deep": GOOD.replace("restraint.[@src-a]", "restraint.[@src-a]" + NESTED_NOTES),
+               "fine": GOOD})
+    result = _check()
+    assert not isinstance(result.exception, RecursionError)  # it was, a traceback
+    assert result.exit_code == 1 and result.output.splitlines() == [
+        "content/deep/statement.yaml:5:57: error: a note cannot contain another note '^['",
+        "1 edition(s) checked; 1 statement(s) failed: deep; 1 error(s), 0 warning(s)"]
+
+
+def test_notes_nested_1500_deep_in_a_po_msgstr_fall_back_with_a_located_warning(workspace):
+    root = workspace({"s": GOOD})
+    po = _translate(root, "s", "ru", {"title": "Заявление", "opening": "Призыв." + NESTED_NOTES})
+    result = _check()
+    assert result.exit_code == 0, result.output  # it was a RecursionError, a traceback
+    line = next(i for i, text in enumerate(po.read_text(encoding="utf-8").splitlines(), 1)
+                if "Призыв" in text)
+    assert (f"content/s/i18n/ru.po:{line}:11: warning: 'opening': a note cannot contain another "
+            "note '^[': the English text is printed instead") in result.output.splitlines()
+    assert "2 edition(s) checked" in result.output
+
+
+def test_a_statement_that_crashes_while_read_does_not_stop_the_others(workspace, monkeypatch):
+    """Whatever a check failed to foresee (here a RecursionError from deep inside the reader),
+    the statement is reported in one line and the other statements are still read."""
+    import communique.document as document
+
+    workspace({"a-crashes": GOOD, "b-fine": GOOD.replace("A statement", "Another")})
+    real = document.build_document
+
+    def crashing(statement, located, citations=None):
+        if "a-crashes" in str(located.path):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(statement, located, citations)
+
+    monkeypatch.setattr(document, "build_document", crashing)
+    result = _check()
+    assert result.exit_code == 1 and not isinstance(result.exception, RecursionError)
+    assert ("content/a-crashes/statement.yaml: error: the statement could not be read "
+            "(RecursionError: its content is nested too deeply)") in result.output
+    assert "1 edition(s) checked" in result.output  # b-fine
+
+
+# --- the scanner is linear ----------------------------------------------------------------
+
+HOSTILE_SHAPES = ["[", "[@a ", "[\n", "^[", "[a](", "`a", "[[]", "\\["]
+
+
+@pytest.mark.parametrize("unit", HOSTILE_SHAPES)
+def test_a_field_of_50000_hostile_characters_is_parsed_in_linear_time(unit):
+    """20,000 '[' took 15 s when every '[' searched the rest of the field for its ']'; 50,000
+    now take a fraction of a second (the bound leaves room for a busy machine)."""
+    text = (unit * (50_000 // len(unit) + 1))[:50_000]
+    started = time.perf_counter()
+    parse(text, block=True)
+    assert time.perf_counter() - started < 5
+
+
+def test_brackets_in_a_po_msgstr_are_checked_in_linear_time(workspace):
+    root = workspace({"s": GOOD})
+    _translate(root, "s", "ru", {"title": "Заявление", "opening": "[" * 40_000})
+    started = time.perf_counter()
+    result = _check()
+    assert time.perf_counter() - started < 10  # 20,000 took 48 s
+    assert "'opening': the translation drops the citation [@src-a]" in result.output
