@@ -107,3 +107,34 @@ def test_brackets_in_a_po_msgstr_are_checked_in_linear_time(workspace):
     result = _check()
     assert time.perf_counter() - started < 10  # 20,000 took 48 s
     assert "'opening': the translation drops the citation [@src-a]" in result.output
+
+
+# --- source libraries: linear, and uncited entries in one line ---------------------------
+
+def _library_workspace(workspace, entries: int) -> Path:
+    items = ",\n".join(f'  {{"id": "src-{n}", "type": "webpage", "title": "Source {n}", '
+                       f'"URL": "https://example.org/{n}"}}' for n in range(entries))
+    root = workspace({"lib": GOOD.replace("[@src-a]", "[@src-a] and [@src-7]")
+                      + "citations:\n  libraries: [library.json]\n"})
+    (root / "content" / "lib" / "library.json").write_text(f"[\n{items}\n]\n", encoding="utf-8")
+    return root
+
+
+def test_a_library_of_30000_entries_is_read_in_linear_time(workspace):
+    """Each entry's line was counted from the file's start: 20,000 entries took 6.8 s (19 s on
+    a busy machine), 60,000 took 51 s."""
+    _library_workspace(workspace, 30_000)
+    started = time.perf_counter()
+    result = _check()
+    assert time.perf_counter() - started < 8
+    assert result.exit_code == 0, result.output
+
+
+def test_uncited_sources_of_a_library_are_one_line(workspace):
+    _library_workspace(workspace, 2_000)
+    result = _check()
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "content/lib/library.json:2:3: warning: 1,999 sources of this library are never cited: "
+        "'src-0', 'src-1', 'src-2' and 1,996 more",
+        "1 edition(s) checked; 0 error(s), 1 warning(s)"]
