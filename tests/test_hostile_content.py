@@ -138,3 +138,48 @@ def test_uncited_sources_of_a_library_are_one_line(workspace):
         "content/lib/library.json:2:3: warning: 1,999 sources of this library are never cited: "
         "'src-0', 'src-1', 'src-2' and 1,996 more",
         "1 edition(s) checked; 0 error(s), 1 warning(s)"]
+
+
+# --- settings written into the stylesheet: one complete CSS token each --------------------
+
+@pytest.mark.parametrize("setting", [
+    '[colours]\naccent = "red/*"',  # comments out the rest of the stylesheet
+    '[colours]\naccent = "/**/red"',
+    '[colours]\naccent = "rgb(0 0 0"',  # an unterminated function
+    '[colours]\nink = "red blue"',
+    '[fonts]\nlatin = ["Noto Sans */ color: red"]',  # closes a comment a colour opened
+    '[fonts]\nlatin = ["Noto /* Sans"]',
+])
+def test_a_setting_that_is_not_one_complete_css_token_is_a_located_error(tmp_path, setting):
+    from communique.errors import ContentError
+    from communique.workspace import read_settings
+
+    (tmp_path / "communique.toml").write_text(setting + "\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_settings(tmp_path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.severity) == (2, "error")
+
+
+@pytest.mark.parametrize("colour", ["#ffff00", "rebeccapurple", "rgb(0 0 0 / 50%)",
+                                    "hsl(10 20% 30%)"])
+def test_ordinary_colours_are_still_accepted(tmp_path, colour):
+    from communique.workspace import read_settings
+
+    (tmp_path / "communique.toml").write_text(f'[colours]\naccent = "{colour}"\n')
+    assert read_settings(tmp_path).colours.accent == colour
+
+
+def test_a_logo_over_the_size_limit_is_refused_at_its_settings_line(tmp_path):
+    from communique.errors import ContentError
+    from communique.sandbox import MAX_ASSET_BYTES
+    from communique.workspace import read_settings
+
+    with (tmp_path / "logo.png").open("wb") as f:
+        f.truncate(MAX_ASSET_BYTES + 1)  # sparse: takes no room on disk
+    (tmp_path / "communique.toml").write_text('[organisation]\nname = "X"\nlogo = "logo.png"\n')
+    with pytest.raises(ContentError) as caught:
+        read_settings(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"communique.toml:3:8: error: organisation.logo: 'logo.png' is {MAX_ASSET_BYTES + 1:,} "
+        f"bytes; an image or font may be at most {MAX_ASSET_BYTES:,} bytes (50 MB)"]
