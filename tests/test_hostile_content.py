@@ -183,3 +183,138 @@ def test_a_logo_over_the_size_limit_is_refused_at_its_settings_line(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         f"communique.toml:3:8: error: organisation.logo: 'logo.png' is {MAX_ASSET_BYTES + 1:,} "
         f"bytes; an image or font may be at most {MAX_ASSET_BYTES:,} bytes (50 MB)"]
+
+
+# --- characters: one rule for YAML, PO files and libraries --------------------------------
+
+def _po_with(root: Path, old: str, new: str) -> Path:
+    path = root / "content" / "s" / "i18n" / "ru.po"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_control_character_written_as_a_po_escape_is_a_located_error(workspace):
+    root = workspace({"s": GOOD})
+    _translate(root, "s", "ru", {"title": "Заявление", "opening": "Призыв.[@src-a]"})
+    path = _po_with(root, 'msgstr "Заявление"', 'msgstr "Заяв\\vление"')
+    line = path.read_text(encoding="utf-8").splitlines().index('msgstr "Заяв\\vление"') + 1
+    result = _check()
+    assert (f"content/s/i18n/ru.po:{line}:13: error: invalid PO file: character U+000B is a "
+            "control character") in result.output.splitlines()  # not a missing glyph
+
+
+def test_too_many_plural_forms_are_a_located_error_before_any_parsing(workspace):
+    root = workspace({"s": GOOD})
+    _translate(root, "s", "ru", {"title": "Заявление", "opening": "Призыв.[@src-a]"})
+    _po_with(root, '"Plural-Forms: nplurals=3;', '"Plural-Forms: nplurals=10000000;')
+    started = time.perf_counter()
+    result = _check()
+    assert time.perf_counter() - started < 10  # was 41 s and 2.2 GB in a catalog
+    assert any(":16: error: invalid PO file: nplurals=10000000; a language has between 1 and 6 "
+               "plural forms" in line for line in result.output.splitlines())
+
+
+def test_a_template_catalog_with_a_control_character_or_ten_million_plurals_is_refused(
+        workspace):
+    from communique.i18n import ui
+    from communique.workspace import find_workspace
+
+    root = workspace({})
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=10000000; plural=0;\\n"\n\n'
+                  'msgid "Background"\nmsgstr "Пред\\fыстория"\n', encoding="utf-8")
+    _, problems = ui.load(find_workspace(root), "ru")
+    assert [str(p) for p in problems] == [
+        "templates/locale/ru/LC_MESSAGES/messages.po:3:16: error: invalid PO file: "
+        "nplurals=10000000; a language has between 1 and 6 plural forms",
+        "templates/locale/ru/LC_MESSAGES/messages.po:6:13: error: invalid PO file: character "
+        "U+000C is a control character"]
+
+
+def test_yaml_escapes_are_held_to_the_same_rule(workspace):
+    workspace({"s": GOOD.replace("title: A statement", 'title: "A \\x01 statement"')})
+    result = _check()
+    assert result.output.splitlines()[0] == ("content/s/statement.yaml:4:11: error: character "
+                                             "U+0001 is a control character")
+
+
+def _library(root: Path, item: str) -> None:
+    (root / "content" / "lib" / "library.json").write_text(f"[\n  {item}\n]\n", encoding="utf-8")
+
+
+def test_a_private_use_character_in_a_csl_json_title_is_a_located_error(workspace):
+    root = workspace({"lib": GOOD.replace("[@src-a]", "[@src-a] [@b]")
+                      + "citations:\n  libraries: [library.json]\n"})
+    _library(root, '{"id": "b", "type": "webpage", "title": "Report \\ue123",\n'
+                   '   "URL": "https://example.org/b"}')
+    result = _check()
+    assert result.output.splitlines()[0] == (
+        "content/lib/library.json:2:34: error: source 'b': 'title': character U+E123 is a "
+        "private-use character, which no font draws")
+
+
+def test_bidi_overrides_and_invisible_characters_are_warnings_in_text_and_errors_in_urls(
+        workspace):
+    root = workspace({"lib": GOOD.replace("[@src-a]", "[@src-a] [@b]")
+                      .replace("title: A statement", 'title: "Invoice \\u202egpj.exe"')
+                      + "citations:\n  libraries: [library.json]\n"})
+    _library(root, '{"id": "b", "type": "webpage", "title": "Zero\\u200bwidth",\n'
+                   '   "URL": "https://example.org/b"}')
+    result = _check()
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert ("content/lib/statement.yaml:4:17: warning: character U+202E RIGHT-TO-LEFT OVERRIDE "
+            "changes the direction text is shown in, so it reads otherwise than it is written; "
+            "remove it") in lines
+    assert ("content/lib/library.json:2:34: warning: source 'b': 'title': character U+200B ZERO "
+            "WIDTH SPACE is invisible; remove it") in lines
+    _library(root, '{"id": "b", "type": "webpage", "title": "B",\n'
+                   '   "URL": "https://example.org/\\u202egpj.exe"}')
+    result = _check()
+    assert result.exit_code == 1
+    assert ("content/lib/library.json:3:4: error: source 'b': link contains U+202E RIGHT-TO-LEFT "
+            "OVERRIDE, which no reader can see in the address; write the address without it"
+            ) in result.output.splitlines()
+
+
+@pytest.mark.parametrize("url, refused", [
+    ("https://example.org/\u202egpj.exe", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("https://exa\u200bmple.org/", "U+200B ZERO WIDTH SPACE"),
+    ("https://example.org/%E2%80%AEgpj.exe", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("https://\u0430pple.com/", "mixes Cyrillic and Latin letters"),
+    ("https://xn--pple-43d.com/", "mixes Cyrillic and Latin letters"),  # the same, as punycode
+])
+def test_a_url_with_hidden_characters_or_a_look_alike_host_is_refused(url, refused):
+    from communique.content.markup import link_problem
+
+    assert refused in (link_problem(url) or "")
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a%20b", "https://пример.рф/",
+                                 "https://例え.jp/", "https://example.org/?q=caf%C3%A9"])
+def test_ordinary_urls_are_not_refused(url):
+    from communique.content.markup import link_problem
+
+    assert link_problem(url) is None
+
+
+def test_a_markdown_link_with_a_look_alike_host_is_a_located_error(workspace):
+    workspace({"s": GOOD.replace("restraint.[@src-a]",
+                                 "restraint.[@src-a] See [the site](https://\u0430pple.com/).")})
+    result = _check()
+    assert result.output.splitlines()[0].startswith(
+        "content/s/statement.yaml:5:71: error: link host 'аpple.com' mixes")
+
+
+def test_a_bidi_override_in_a_po_msgstr_is_a_warning_at_its_place(workspace):
+    root = workspace({"s": GOOD})
+    po = _translate(root, "s", "ru", {"title": "Счёт \u202egpj.exe", "opening": "Призыв.[@src-a]"})
+    line = po.read_text(encoding="utf-8").splitlines().index('msgstr "Счёт \u202egpj.exe"') + 1
+    result = _check()
+    assert result.exit_code == 0
+    assert (f"content/s/i18n/ru.po:{line}:14: warning: 'title': character U+202E RIGHT-TO-LEFT "
+            "OVERRIDE changes the direction text is shown in, so it reads otherwise than it is "
+            "written; remove it") in result.output.splitlines()

@@ -144,7 +144,7 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
             path, display, default_type=workspace.settings.documents.default_type)
         citations, problems = prepare(statement, located, workspace)
         doc, more = build_document(statement, located, citations)
-        problems += more
+        problems += located.warnings + more
         problems += figure_problems(statement, located, workspace.root)
     except Refused as exc:
         return None, [Problem(display, 0, 0, str(exc))]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from communique.citations.entries import Entry, EntryError, Origin, from_csl
+from communique.content.characters import hidden, refused
 from communique.content.markup import KEY
 from communique.errors import Problem
 from communique.sandbox import Refused, read_file
@@ -124,6 +125,16 @@ def _add(result: LibraryFile, key: Any, item: dict[str, Any], text: str, start: 
         result.problems.append(Problem(result.display, *where("id"),
                                        f"duplicate id '{key}' (first used at line {first.line})"))
         return
+    for name, value in _texts(item):  # the rule for every text read (content/characters.py)
+        bad = refused(value)
+        if bad:
+            result.problems.append(Problem(result.display, *where(name),
+                                           f"source '{key}': '{name}': {bad[1]}"))
+            return
+        invisible = hidden(value) if name not in ("URL", "DOI") else None
+        if invisible:
+            result.problems.append(Problem(result.display, *where(name),
+                                           f"source '{key}': '{name}': {invisible[1]}", "warning"))
     try:
         entry, warnings = from_csl(key, item, Origin(result.display, line, col, level))
     except EntryError as exc:
@@ -133,6 +144,19 @@ def _add(result: LibraryFile, key: Any, item: dict[str, Any], text: str, start: 
         result.problems.append(Problem(result.display, *where(name), f"source '{key}': {message}",
                                        "warning"))
     result.entries[key] = entry
+
+
+def _texts(item: dict[str, Any]):
+    """(top-level field, text) for every string in an item, however deep (names, dates)."""
+    stack: list[tuple[str, Any]] = [(name, value) for name, value in item.items()]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, dict):
+            stack += [(name, v) for v in value.values()]
+        elif isinstance(value, list):
+            stack += [(name, v) for v in value]
 
 
 # CSL-JSON ------------------------------------------------------------------------------------

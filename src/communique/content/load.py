@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from communique.content.markup import RESERVED
+from communique.content import characters
 from communique.errors import ContentError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # a statement is a few kB; anything this large is a mistake or an attack
@@ -45,6 +45,7 @@ class Located:
     display: str
     spans: dict[Path_, Span] = field(default_factory=dict)
     key_spans: dict[Path_, Span] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # hidden characters in its text
 
     def span(self, path: Path_) -> Span:
         """The span of the value at ``path``, or of its closest existing ancestor."""
@@ -174,9 +175,11 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     return located
 
 
-def _problem_at(text: str, display: str, index: int, message: str) -> Problem:
+def _problem_at(text: str, display: str, index: int, message: str,
+                severity: str = "error") -> Problem:
     line = text.count("\n", 0, index) + 1
-    return Problem(display, line, index - (text.rfind("\n", 0, index) + 1) + 1, message)
+    return Problem(display, line, index - (text.rfind("\n", 0, index) + 1) + 1, message,
+                   severity)
 
 
 def _read(path: Path, display: str) -> bytes:
@@ -254,9 +257,29 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
         problems.append(Problem(located.display, node.start_mark.line + 1,
                                 node.start_mark.column + 1, f"invalid value: {reason}"))
         return None
-    if isinstance(value, str) and (m := RESERVED.search(value)):
-        raw = located.source.find(m.group(), node.start_mark.index, node.end_mark.index)
-        problems.append(_problem_at(
-            located.source, located.display, raw if raw >= 0 else node.start_mark.index,
-            f"character U+{ord(m.group()):04X} is reserved for communique's own placeholders"))
+    if isinstance(value, str):  # the rule for every text read (communique.content.characters)
+        bad = characters.refused(value)
+        if bad:
+            problems.append(_problem_at(located.source, located.display,
+                                        _raw_index(located.source, node, value[bad[0]]), bad[1]))
+        hidden = characters.hidden(value) if path[-1:] != ("url",) else None
+        if hidden:  # (a URL's own check refuses them outright)
+            located.warnings.append(_problem_at(
+                located.source, located.display,
+                _raw_index(located.source, node, value[hidden[0]]), hidden[1], "warning"))
     return value
+
+
+def _raw_index(source: str, node: yaml.Node, ch: str) -> int:
+    """Where a character of a scalar is in the file: the character itself, or the escape that
+    wrote it (``\\x01``, ``\\u202e``) when it appears only so; else the scalar's start."""
+    start, end = node.start_mark.index, node.end_mark.index
+    found = source.find(ch, start, end)
+    if found < 0:
+        code, raw = ord(ch), source[start:end].lower()
+        for escape in (f"\\x{code:02x}", f"\\u{code:04x}", f"\\U{code:08x}".lower()):
+            found = raw.find(escape)
+            if found >= 0:
+                found += start
+                break
+    return found if found >= 0 else start

@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from communique.content.characters import url_problem
+
 OPEN, CLOSE = "\ue000", "\ue001"
 # Placeholders the pipeline writes into text (these, note calls, the endnotes slot) come from
 # this private-use block. Content holding them could fake a note call, so the loader refuses
@@ -56,6 +58,7 @@ _LOCATOR = re.compile(
 QUOTES = "\"“”«»„‘’'"
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True)
@@ -398,8 +401,13 @@ def _check_links(raw: str, base: int, source: str, problems: list[MarkupProblem]
                 href = str(child.attrGet("href") or "")
                 problem = link_problem(href)
                 if problem:
-                    offset = raw.find(href, after)  # not found when written with entities: the field
-                    needle = href[:20] if offset >= 0 else None
+                    written = href
+                    offset = raw.find(written, after)
+                    if offset < 0:  # as written, before markdown-it encoded it
+                        written = md.normalizeLinkText(href)
+                        offset = raw.find(written, after)
+                    # (not found when written with entities: the field's start)
+                    needle = written[:20] if offset >= 0 else None
                     problems.append(MarkupProblem(base + max(offset, 0), problem, needle))
                     after = max(after, offset + 1)
 
@@ -412,7 +420,7 @@ def link_problem(href: str) -> str | None:
     outright (Markdown link targets arrive percent-encoded, so this only stops tricks). The
     scheme is compared lower-cased, and entities (``&colon;``) are already decoded by then.
     """
-    if any(ch <= " " or ch == "\x7f" for ch in href):
+    if _SPACE_OR_CONTROL.search(href):
         return f"link '{_shown(href)}' contains spaces or control characters"
     if href.startswith("#"):
         return None
@@ -424,7 +432,7 @@ def link_problem(href: str) -> str | None:
         return f"link scheme '{scheme}:' is not allowed (only http, https and mailto)"
     if scheme in ("http", "https") and not parts.netloc:
         return f"link '{href}' has no host"
-    return None
+    return url_problem(href)  # invisible characters, look-alike hosts (content/characters.py)
 
 
 def _shown(text: str) -> str:

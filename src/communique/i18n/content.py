@@ -38,6 +38,7 @@ from typing import Any
 import polib
 from pydantic import BaseModel, ValidationError
 
+from communique.content.characters import hidden
 from communique.content.markup import InlineCites, NoteMark, parse
 from communique.document import Document, Rich, _markdown_kind, build_document
 from communique.errors import ContentError, Problem
@@ -504,6 +505,11 @@ def read(doc: Document, lang: str, path: Path, display: str, *, severity: str = 
                                               f"'{unit.context}': {message}: {fallback}", severity))
             if state.problems:
                 state.state = "invalid"
+            invisible = hidden(entry.msgstr)
+            if invisible:
+                at = positions.of(entry, invisible[0])
+                translation.problems.append(Problem(display, at[0], at[1],
+                                                    f"'{unit.context}': {invisible[1]}", "warning"))
             for offset in loc.foreign_digits(entry.msgstr):
                 at = positions.of(entry, offset)
                 translation.problems.append(Problem(
