@@ -318,3 +318,77 @@ def test_a_bidi_override_in_a_po_msgstr_is_a_warning_at_its_place(workspace):
     assert (f"content/s/i18n/ru.po:{line}:14: warning: 'title': character U+202E RIGHT-TO-LEFT "
             "OVERRIDE changes the direction text is shown in, so it reads otherwise than it is "
             "written; remove it") in result.output.splitlines()
+
+
+# --- template-string catalogs: a translation never prints a figure of its own ---------------
+
+INCIDENT = GOOD + """\
+sections:
+  - id: incidents
+    incidents:
+      - {id: one, date: 2020-09-27, place: A, reported_by: B, civilians: {killed: 5}, text: x}
+"""
+
+
+def _ui_catalog(root: Path, body: str) -> Path:
+    po = root / "templates" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ru\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && '
+                  'n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n' + body, encoding="utf-8")
+    return po
+
+
+def _ru_html(root: Path, *options: str) -> tuple[str, str]:
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--lang", "ru", *options])
+    page = root / "build" / "s" / "ru" / "index.html"
+    return result.output, page.read_text(encoding="utf-8") if page.is_file() else ""
+
+
+def test_a_catalog_translation_that_writes_its_own_casualty_figure_is_not_used(workspace):
+    root = workspace({"s": INCIDENT}, settings='languages = ["ru"]\n')
+    _ui_catalog(root, 'msgid "%(num)s civilian killed"\nmsgid_plural "%(num)s civilians killed"\n'
+                      'msgstr[0] "1000 civils tués"\nmsgstr[1] "1000 civils tués"\n'
+                      'msgstr[2] "1000 civils tués"\n')
+    output, html = _ru_html(root)
+    assert ("templates/locale/ru/LC_MESSAGES/messages.po:7:1: warning: translation of "
+            "'%(num)s civilian killed' drops the placeholder %(num)s: it is not used"
+            ) in output.splitlines()
+    assert "1000" not in html and "5 мирных жителей погибли" in html  # the built-in translation
+    from communique.i18n import ui
+    from communique.workspace import find_workspace
+
+    _, problems = ui.load(find_workspace(root), "ru", severity="error")  # as with --strict
+    assert [(p.line, p.severity) for p in problems if "civilian killed" in p.message] == [
+        (7, "error")]
+
+
+@pytest.mark.parametrize("msgstr, why", [
+    ("%(num)s civils tués, dont 1000 enfants", "writes the figure 1000"),
+    ("١٠٠٠ %(num)s", "writes the figure 1000"),  # in any digit system
+    ("%(num)s %(count)s", "adds the placeholder %(count)s"),
+])
+def test_figures_and_placeholders_of_a_catalog_translation_are_checked(msgstr, why):
+    from communique.i18n.ui import faithful
+
+    assert why in faithful(("%(num)s civilian killed", "%(num)s civilians killed"),
+                           (msgstr, msgstr, msgstr), {})
+
+
+def test_a_plural_form_for_one_number_may_write_it_in_words():
+    """Arabic's forms for 1 and 2 say "one civilian", "two civilians" without the figure."""
+    from communique.i18n.ui import _single_numbers, faithful
+
+    arabic = ("(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)")
+    forms = ("%(num)s", "قُتل مدني واحد", "قُتل مدنيان", "%(num)s", "%(num)s", "%(num)s")
+    assert faithful(("%(num)s civilian killed", "%(num)s civilians killed"), forms,
+                    _single_numbers(arabic)) is None
+
+
+def test_jinja_syntax_and_percent_signs_in_a_catalog_translation_print_literally(workspace):
+    root = workspace({"s": INCIDENT + "background:\n  body: Some background.\n"},
+                     settings='languages = ["ru"]\n')
+    _ui_catalog(root, 'msgid "Background"\nmsgstr "{{ x }} {% if y %}z{% endif %} %s %"\n')
+    output, html = _ru_html(root)
+    assert "template error" not in output  # "{% if" was read as a '%' format: TypeError
+    assert "<h2>{{ x }} {% if y %}z{% endif %} %s %</h2>" in html
