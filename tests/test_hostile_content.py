@@ -392,3 +392,23 @@ def test_jinja_syntax_and_percent_signs_in_a_catalog_translation_print_literally
     output, html = _ru_html(root)
     assert "template error" not in output  # "{% if" was read as a '%' format: TypeError
     assert "<h2>{{ x }} {% if y %}z{% endif %} %s %</h2>" in html
+
+
+# --- content translations: the source's figures, in any digits -------------------------------
+
+@pytest.mark.parametrize("msgstr, kept", [
+    ("Погибли 50 мирных жителей.[@src-a]", False),  # 5 became 50
+    ("Погибли мирные жители.[@src-a]", False),  # the figure dropped
+    ("Погибли ٥ мирных жителей.[@src-a]", True),  # the same figure in Arabic-Indic digits
+    ("Погибли 5 мирных жителей, 1 000 ранены.[@src-a]", True),
+])
+def test_a_content_translation_keeps_every_figure_of_its_source(workspace, msgstr, kept):
+    root = workspace({"s": GOOD.replace("The organisation calls for restraint.",
+                                        "5 civilians were killed, 1,000 wounded.")})
+    if "ранены" not in msgstr:
+        root_text = root / "content" / "s" / "statement.yaml"
+        root_text.write_text(root_text.read_text().replace(", 1,000 wounded", ""))
+    _translate(root, "s", "ru", {"title": "Заявление", "opening": msgstr})
+    result = _check()
+    dropped = "'opening': the translation drops the figure 5 (or changes it)"
+    assert (dropped in result.output) is not kept, result.output
