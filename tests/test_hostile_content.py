@@ -412,3 +412,25 @@ def test_a_content_translation_keeps_every_figure_of_its_source(workspace, msgst
     result = _check()
     dropped = "'opening': the translation drops the figure 5 (or changes it)"
     assert (dropped in result.output) is not kept, result.output
+
+
+def test_an_edition_that_runs_out_of_memory_while_printing_is_one_line(workspace, monkeypatch):
+    """WeasyPrint laying out a huge table raised MemoryError; the edition is reported in one
+    line naming the statement and the memory, and the other statements are built."""
+    import communique.render.pdf as pdf
+
+    workspace({"huge": GOOD, "small": GOOD.replace("A statement", "Another")})
+    real = pdf.press_print
+
+    def out_of_memory(request):
+        if "huge" in str(request.base):
+            raise MemoryError()
+        return real(request)
+
+    monkeypatch.setattr(pdf, "press_print", out_of_memory)
+    result = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if "MemoryError" in line] == [
+        "content/huge/statement.yaml: error: the en edition could not be built: it needs more "
+        "memory than the machine could give (MemoryError); its previous output is left as it was"]
+    assert "Traceback" not in result.output

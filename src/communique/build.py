@@ -398,6 +398,10 @@ def _edition_from_record(data: dict) -> Edition | None:
 
 def edition_failure(where: str, lang: str, exc: Exception) -> Problem:
     """An edition that crashed (WeasyPrint, a full disk), as a problem naming the statement."""
+    if isinstance(exc, MemoryError):  # WeasyPrint's layout of a huge table, say: one line
+        return Problem(where, 0, 0, f"the {lang} edition could not be built: it needs more "
+                       "memory than the machine could give (MemoryError); its previous output "
+                       "is left as it was")
     detail = " ".join(str(exc).split()) or "no details"
     return Problem(where, 0, 0, f"the {lang} edition could not be built "
                    f"({type(exc).__name__}: {detail}); its previous output is left as it was")
