@@ -302,13 +302,13 @@ msgstr ""
 "Language: ru\n"
 
 msgid "Notes"
-msgstr "Примечания<script>window.pwned=1</script>"
+msgstr "Примечания<script>window.pwned=true</script>"
 
 msgid "Back to the text of note %(number)s"
-msgstr "Назад\" onfocus=\"window.pwned=2"
+msgstr "Назад\" onfocus=\"window.pwned=window %(number)s"
 
 msgid "Public Statement"
-msgstr "<img src=x onerror=window.pwned=3>Заявление"
+msgstr "<img src=x onerror=window.pwned=true>Заявление"
 """
 
 
@@ -348,7 +348,7 @@ def test_hostile_translations_are_located_and_inert(translated):
     backlinks = page.attr("a", "aria-label", **{"class": "backlink"})
     assert backlinks and all(label.startswith('Назад" onfocus=') for label in backlinks)
     html = (translated / "build" / "s" / "ru" / "index.html").read_text(encoding="utf-8")
-    assert "Примечания&lt;script&gt;" in html and "&lt;img src=x onerror=window.pwned=3&gt;" in html
+    assert "Примечания&lt;script&gt;" in html and "&lt;img src=x onerror=window.pwned=true&gt;" in html
 
     strict = CliRunner().invoke(main, ["build", "--strict", "--force"])
     assert strict.exit_code == 1
