@@ -236,6 +236,39 @@ def long_reports(tmp: Path, runs: int, targets=(10, 50, 100)) -> list[dict]:
             for t in targets]
 
 
+# Hostile input, timed inside one process: the parse of one field, the check of one library.
+HOSTILE_FIELD = """
+import json, sys, time
+from communique.content.markup import parse
+text = "[" * 200_000
+start = time.perf_counter()
+parse(text, block=True)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def hostile_input(tmp: Path, runs: int) -> dict:
+    """A field of 200,000 '[' (the markup scanner once searched the rest of the field at every
+    '[': 15 s for 20,000), and ``communique check`` of a statement citing one source of a
+    60,000-entry CSL-JSON library (51 s when each entry's line was counted from the file's
+    start)."""
+    fields = []
+    for _ in range(runs):
+        out = subprocess.run([PY, "-c", HOSTILE_FIELD], capture_output=True, text=True, check=True)
+        fields.append(json.loads(out.stdout)["seconds"])
+    ws = copy_workspace(tmp / "library", [])
+    folder = ws / "content" / "cites-library"
+    folder.mkdir(parents=True)
+    items = [{"id": f"src-{n}", "type": "webpage", "title": f"Source number {n}",
+              "URL": f"https://example.org/library/{n}"} for n in range(60_000)]
+    (folder / "library.json").write_text(json.dumps(items, indent=2))
+    (folder / "statement.yaml").write_text(
+        "type: public-statement\nlang: en\ndate: 2020-09-29\ntitle: A library of 60,000\n"
+        "opening: One source of many.[@src-1]\ncitations:\n  libraries: [library.json]\n")
+    got = interleaved({"library": ([*CLI, "check"], ws)}, runs)
+    return {"field": statistics.median(fields), "library": got["library"]}
+
+
 def profile(tmp: Path) -> str:
     """Where one in-process build of one edition spends its time (cProfile, top entries)."""
     ws = copy_workspace(tmp / "profile", [EXAMPLE])
@@ -261,7 +294,8 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float) -> str:
+def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
+             hostile: dict | None = None) -> str:
     c, b, q = one["communique"], one["bare"], one["quick"]
     overhead = c.seconds / b.seconds - 1
     speedup = many["serial"].seconds / many["parallel"].seconds
@@ -314,6 +348,14 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float)
             goal = (f"≤ 2.2×: {verdict(growth <= 2.2)}; < 1 GB: {verdict(peak100 < 1024)}")
         lines.append(f"| generated report, {r['pages']} pages, {r['notes']} notes | "
                      f"{r['run'].seconds:.2f} s | {r['run'].peak_mb:.0f} MB | {ratio} | {goal} |")
+    if hostile:
+        field, library = hostile["field"], hostile["library"]
+        lines += [
+            f"| hostile field: 200,000 '[' parsed (in-process) | {field:.2f} s | | | "
+            f"< 1 s: {verdict(field < 1)} |",
+            f"| `check` of a statement with a 60,000-entry library | {library.seconds:.2f} s | "
+            f"{library.peak_mb:.0f} MB | | < 5 s: {verdict(library.seconds < 5)} |",
+        ]
     lines += [
         "",
         f"The example workspace has {many['statements'] - many['copies']} statement(s); "
@@ -347,9 +389,11 @@ def main() -> None:
         many = all_editions(tmp, args.runs)
         print("generated reports of 10, 50 and 100 pages ...", file=sys.stderr)
         reports = long_reports(tmp, max(3, args.runs // 2))
+        print("hostile input: a field of brackets, a library of 60,000 ...", file=sys.stderr)
+        hostile = hostile_input(tmp, max(3, args.runs // 2))
         if args.profile:
             print(profile(tmp))
-    table = markdown(one, many, reports, args.runs, time.perf_counter() - started)
+    table = markdown(one, many, reports, args.runs, time.perf_counter() - started, hostile)
     previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
     notes = previous.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in previous else "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)

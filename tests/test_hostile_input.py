@@ -244,7 +244,7 @@ def test_duplicate_key_names_both_places_in_one_run(workspace):
     ("title: !!timestamp yesterday\n", 1, 8, "not a valid timestamp"),
     ("date: 2020-02-30\n", 1, 7, "day is out of range"),
     ("title: \"bell \\a\"\nopening: \x07\n", 2, 10, "U+0007 is not allowed"),
-    ("title: \"\\ue002 0\\ue003\"\n", 1, 8, "reserved for communique's own placeholders"),
+    ("title: \"\\ue002 0\\ue003\"\n", 1, 9, "reserved for communique's own placeholders"),
     ("title: x \ue0020\ue003\n", 1, 10, "reserved for communique's own placeholders"),
     ("? [a, b]\n: c\n", 1, 3, "a key must be plain text"),
 ])

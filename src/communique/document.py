@@ -143,15 +143,29 @@ def load(path: Path, workspace: Workspace) -> tuple[Document | None, list[Proble
         statement, located = read_statement(
             path, display, default_type=workspace.settings.documents.default_type,
             internal=workspace.settings.internal.fields)
+        citations, problems = prepare(statement, located, workspace)
+        doc, more = build_document(statement, located, citations)
+        problems += located.warnings + more
+        problems += figure_problems(statement, located, workspace.root,
+                                    workspace.settings.internal.folders)
     except Refused as exc:
         return None, [Problem(display, 0, 0, str(exc))]
     except ContentError as exc:
         return None, exc.problems
-    citations, problems = prepare(statement, located, workspace)
-    doc, more = build_document(statement, located, citations)
-    problems += more
-    problems += figure_problems(statement, located, workspace.root,
-                                workspace.settings.internal.folders)
+    except Exception as exc:
+        return None, [statement_failure(display, exc)]
     if any(p.is_error for p in problems):
         return None, problems
     return doc, problems
+
+
+def statement_failure(where: str, exc: Exception) -> Problem:
+    """A statement that could not be read for a reason no check foresaw (content nested past
+    Python's stack, no memory left): one line naming it, never a traceback."""
+    detail = " ".join(str(exc).split()) or "no details"
+    if isinstance(exc, MemoryError):
+        detail = "the machine ran out of memory"
+    elif isinstance(exc, RecursionError):
+        detail = "its content is nested too deeply"
+    return Problem(where, 0, 0, f"the statement could not be read ({type(exc).__name__}: "
+                   f"{detail}); the other statements are built")

@@ -91,6 +91,10 @@ def resolve_asset(root: Path, value: str) -> Path:
         raise Refused(f"'{value}' does not exist")
     if not path.is_file():
         raise Refused(f"'{value}' is not a file")
+    size = path.stat().st_size
+    if size > MAX_ASSET_BYTES:  # the PDF's fetcher would refuse it, and say so nowhere near here
+        raise Refused(f"'{value}' is {size:,} bytes; an image or font may be at most "
+                      f"{MAX_ASSET_BYTES:,} bytes ({MAX_ASSET_BYTES // 2 ** 20} MB)")
     return path
 
 

@@ -24,13 +24,36 @@ class _Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def css_token(text: str):
+    """The single CSS component value ``text`` is, or None.
+
+    Settings are written into the templates' stylesheet, so each must be one complete token
+    as the CSS parser reads it: no comment (``red/*`` would comment out the rest of the
+    stylesheet, and a font name could close it again and inject a declaration), no second
+    token, no unterminated string or function, no escape.
+    """
+    import tinycss2
+
+    if "\\" in text or "<" in text:  # escapes could spell anything; '<' could close <style>
+        return None
+    tokens = [t for t in tinycss2.parse_component_value_list(text, skip_comments=False)
+              if t.type != "whitespace"]
+    if len(tokens) != 1 or tokens[0].type in ("comment", "error"):
+        return None
+    token = tokens[0]
+    if token.serialize() != text.strip():  # an unterminated string or block is closed on output
+        return None
+    return token
+
+
 def _css_colour(value: str) -> str:
-    """A colour CSS understands (``#ffff00``, ``rebeccapurple``, ``rgb(0 0 0 / 50%)``)."""
+    """A colour CSS understands (``#ffff00``, ``rebeccapurple``, ``rgb(0 0 0 / 50%)``), as one
+    complete CSS token (``css_token``)."""
     import tinycss2.color4
 
     text = value.strip()
-    bad = not text or any(ch in text for ch in ";{}<>\\\n")
-    if bad or tinycss2.color4.parse_color(text) in (None, "currentcolor"):
+    token = css_token(text) if text and not any(ch in text for ch in ";{}<>\\\n") else None
+    if token is None or tinycss2.color4.parse_color(token) in (None, "currentcolor"):
         raise ValueError(f"'{value}' is not a CSS colour (e.g. #ffff00, black, rgb(20 20 20))")
     return text
 
@@ -41,10 +64,13 @@ GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "s
 
 
 def _family(value: str) -> str:
+    """A font family name, written quoted into the stylesheet: the quoted name must be one
+    complete CSS string token (``css_token``) holding exactly the name."""
     text = " ".join(value.split())
-    if not text or any(ch in text for ch in "\"'`;{}<>\\,"):
+    token = None if not text or any(ch in text for ch in "\"'`;{}<>\\,") else css_token(f'"{text}"')
+    if token is None or token.type != "string" or token.value != text or "/*" in text or "*/" in text:
         raise ValueError(f"'{value}' is not a font family name (give one name an item, "
-                         "without quotes or commas)")
+                         "without quotes, commas or comments)")
     return text
 
 

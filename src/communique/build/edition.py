@@ -50,7 +50,11 @@ def edition_steps(job: Job, loaded: dict[Path, Loaded] | None = None) -> Edition
     if doc is not None:  # another language: the same statement with its translation applied
         from communique.i18n.editions import prepare
 
-        prepared = prepare(doc, job.workspace, job.lang, strict=options.strict_or_publish)
+        try:
+            prepared = prepare(doc, job.workspace, job.lang, strict=options.strict_or_publish)
+        except Exception as exc:
+            failure = edition_failure(job.workspace.display(job.path), job.lang, exc)
+            return Outcome(job, None, [*problems, failure], read, 0.0)
         doc, fallback = prepared.doc, prepared.fallback
         translation = prepared.translation
         problems += prepared.problems
@@ -174,6 +178,10 @@ def edition_failure(where: str, lang: str, exc: BaseException) -> Problem:
     naming the statement."""
     from communique.presses import OverBudget
 
+    if isinstance(exc, MemoryError):  # WeasyPrint's layout of a huge table, say: one line
+        return Problem(where, 0, 0, f"the {lang} edition could not be built: it needs more "
+                       "memory than the machine could give (MemoryError); its previous output "
+                       "is left as it was")
     detail = " ".join(str(exc).split()) or "no details"
     if isinstance(exc, OverBudget):
         return Problem(where, 0, 0, f"the {lang} edition was not built: {detail}; its previous "

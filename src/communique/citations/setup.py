@@ -269,15 +269,31 @@ def check_sources(citations: Citations, used: set[str], located: Located) -> lis
     """Sources never cited (a warning, except in a shared workspace library) and cited sources
     lacking what the style needs (an error)."""
     problems = []
+    uncited: dict[str, list[Entry]] = {}  # a statement library's, by file
     for key, entry in citations.entries.items():
         if key not in used:
-            if entry.origin.level != WORKSPACE_LIBRARY:
+            if entry.origin.level == STATEMENT:
                 problems.append(_at(entry, located, f"source '{key}' is never cited", "warning"))
+            elif entry.origin.level != WORKSPACE_LIBRARY:
+                uncited.setdefault(entry.origin.path, []).append(entry)
             continue
         if citations.style != "url" and not entry.title:
             problems.append(_at(entry, located, f"source '{key}' has no title, which the "
                                 f"'{citations.style}' style needs", "error"))
+    for entries in uncited.values():
+        problems.append(_uncited(entries, located))
     return problems
+
+
+def _uncited(entries: list[Entry], located: Located) -> Problem:
+    """The sources of one library that a statement never cites, in one warning (a library of
+    60,000 entries printed 59,999 lines), at the first of them."""
+    if len(entries) == 1:
+        return _at(entries[0], located, f"source '{entries[0].key}' is never cited", "warning")
+    shown = ", ".join(f"'{e.key}'" for e in entries[:3])
+    more = f" and {len(entries) - 3:,} more" if len(entries) > 3 else ""
+    return _at(entries[0], located, f"{len(entries):,} sources of this library are never cited: "
+               f"{shown}{more}", "warning")
 
 
 def _at(entry: Entry, located: Located, message: str, severity: str) -> Problem:

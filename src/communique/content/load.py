@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from communique.content.markup import RESERVED
+from communique import characters
 from communique.errors import ContentError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # a statement is a few kB; anything this large is a mistake or an attack
@@ -47,6 +47,7 @@ class Located:
     display: str
     spans: dict[Path_, Span] = field(default_factory=dict)
     key_spans: dict[Path_, Span] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # hidden characters in its text
     _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def line_column(self, index: int) -> tuple[int, int]:
@@ -187,9 +188,11 @@ def line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
-def _problem_at(text: str, display: str, index: int, message: str) -> Problem:
+def _problem_at(text: str, display: str, index: int, message: str,
+                severity: str = "error") -> Problem:
     line = text.count("\n", 0, index) + 1
-    return Problem(display, line, index - (text.rfind("\n", 0, index) + 1) + 1, message)
+    return Problem(display, line, index - (text.rfind("\n", 0, index) + 1) + 1, message,
+                   severity)
 
 
 def _read(path: Path, display: str) -> bytes:
@@ -267,10 +270,29 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
         problems.append(Problem(located.display, node.start_mark.line + 1,
                                 node.start_mark.column + 1, f"invalid value: {reason}"))
         return None
-    if isinstance(value, str) and (m := RESERVED.search(value)):
-        raw = located.source.find(m.group(), node.start_mark.index, node.end_mark.index)
-        line, column = located.line_column(raw if raw >= 0 else node.start_mark.index)
-        problems.append(Problem(
-            located.display, line, column,
-            f"character U+{ord(m.group()):04X} is reserved for communique's own placeholders"))
+    if isinstance(value, str):  # the rule for every text read (communique.characters)
+        bad = characters.refused(value)
+        if bad:
+            index = _raw_index(located.source, node, value[bad[0]])
+            problems.append(Problem(located.display, *located.line_column(index), bad[1]))
+        hidden = characters.hidden(value) if path[-1:] != ("url",) else None
+        if hidden:  # (a URL's own check refuses them outright)
+            index = _raw_index(located.source, node, value[hidden[0]])
+            located.warnings.append(Problem(located.display, *located.line_column(index),
+                                            hidden[1], "warning"))
     return value
+
+
+def _raw_index(source: str, node: yaml.Node, ch: str) -> int:
+    """Where a character of a scalar is in the file: the character itself, or the escape that
+    wrote it (``\\x01``, ``\\u202e``) when it appears only so; else the scalar's start."""
+    start, end = node.start_mark.index, node.end_mark.index
+    found = source.find(ch, start, end)
+    if found < 0:
+        code, raw = ord(ch), source[start:end].lower()
+        for escape in (f"\\x{code:02x}", f"\\u{code:04x}", f"\\U{code:08x}".lower()):
+            found = raw.find(escape)
+            if found >= 0:
+                found += start
+                break
+    return found if found >= 0 else start

@@ -10,16 +10,27 @@ Parsing is two steps: a scanner finds citations and notes in the raw field text 
 know their exact offset), swaps each for a private-use placeholder, and markdown-it renders the
 rest. The rendered HTML is split back at the placeholders into a ``RichText``: a tuple of HTML
 strings and note marks, which later stages number and render for the web or for print.
+
+Both steps take time linear in the text, whatever it holds (a field may be 200,000 characters,
+and a hostile one all brackets): the scanner matches every bracket of a text in one pass before
+reading it (``_Brackets``) instead of searching for each one's end, and markdown-it is spared its
+own search through the rest of a paragraph for a '[' that no ']' follows (``_lone_bracket``).
+Notes cannot hold notes, so the scanner never goes deeper than one note: a note inside a note
+is an error, and its text is not read.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+
+from communique.characters import url_problem
 
 OPEN, CLOSE = "\ue000", "\ue001"
 # Placeholders the pipeline writes into text (these, note calls, the endnotes slot) come from
@@ -32,6 +43,14 @@ _PLACEHOLDER = re.compile(f"{OPEN}(\\d+){CLOSE}")
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 _CITE_ITEM = re.compile(rf"^(?P<prefix>(?:.*?\s)?)-?@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
 _HAS_KEY = re.compile(rf"(?:^|[\s;\u061b]|(?<=-))@{KEY}")
+# Where ``_HAS_KEY`` can match inside any part of a text that starts before the '@' (the '^' of
+# the pattern is a part's first character, checked on its own).
+_KEY_AT = re.compile(r"(?<=[\s;\u061b-])@(?=[A-Za-z0-9_])")
+_BLANK_LINE = re.compile(r"[ \t]*\n")
+_BRACKETS = re.compile(r"[\\\[\]\n]")
+_OPENERS = re.compile(r"\[+")
+_BACKTICKS = re.compile(r"`+")
+_SPECIAL = re.compile(r"[\\`^\[]")  # what the scanner stops at; other text is copied as it is
 _NUM = r"[0-9IVXLCDMivxlcdm]+[a-z]?(?:[.\-–][0-9A-Za-z]+)*"
 _LOCATOR = re.compile(
     rf"^(?P<loc>(?:(?:paras?|pp?|chap|ch|secs?|arts?|figs?|nn?|vols?|ll?|cl|annex)(?:\.\s*|\s+)|§+\s*)"
@@ -39,6 +58,7 @@ _LOCATOR = re.compile(
 QUOTES = "\"“”«»„‘’'"
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True)
@@ -94,10 +114,60 @@ def _markdown(checking: bool = False) -> MarkdownIt:
     """
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_inline", "html_block"])
+    md.inline.ruler.before("link", "lone_bracket", _lone_bracket)
     # markdown-it's documented hook for which links to keep
-    md.validateLink = (  # type: ignore[method-assign]
-        (lambda url: True) if checking else (lambda url: link_problem(url) is None))
+    md.validateLink = (lambda url: True) if checking else _safe_link  # type: ignore[method-assign]
     return md
+
+
+_refusals = threading.local()  # how many links the renderer refused, in this thread
+
+
+def _safe_link(url: str) -> bool:
+    """The renderer's rule for links; counts refusals, so that ``_check_links`` parses a text
+    again (with every link kept, to locate each refused one) only when there is one."""
+    if link_problem(url) is None:
+        return True
+    _refusals.count = getattr(_refusals, "count", 0) + 1
+    return False
+
+
+def _render(source: str, block: bool) -> tuple[str, bool]:
+    """The HTML of scanned text, and whether it has a link ``_check_links`` would report: one
+    the renderer refused, or one without a target (which markdown-it does not validate)."""
+    _refusals.count = 0
+    md = _markdown()
+    env: dict = {}
+    tokens = md.parse(source, env) if block else md.parseInline(source, env)
+    refused = _refusals.count > 0 or any(
+        child.type == "link_open" and not child.attrGet("href")
+        for token in tokens for child in [token, *(token.children or [])])
+    return md.renderer.render(tokens, md.options, env), refused
+
+
+_CLOSES = "communique: positions of ']'"  # a key of markdown-it's per-paragraph cache (ints otherwise)
+
+
+def _lone_bracket(state, silent: bool) -> bool:
+    """A '[' with no ']' after it (before the end of what is being parsed) is plain text.
+
+    markdown-it's link rule would look for the label's end through the rest of the paragraph
+    at every such '[', so a field of 200,000 of them took minutes; the link rule fails on it
+    all the same, and then markdown-it keeps the character as text, as this does.
+    """
+    if state.src[state.pos] != "[":
+        return False
+    closes = state.cache.get(_CLOSES)
+    if closes is None:
+        closes = state.cache[_CLOSES] = [m.start() for m in re.finditer(r"\]", state.src)]
+    k = bisect_left(closes, state.pos + 1)
+    if k < len(closes) and closes[k] < state.posMax:
+        return False
+    run = _OPENERS.match(state.src, state.pos, state.posMax).end()  # type: ignore[union-attr]
+    if not silent:  # the '[' after this one has no ']' after it either
+        state.pending += state.src[state.pos:run]
+    state.pos = run
+    return True
 
 
 def parse(text: str, *, block: bool) -> tuple[RichText, list[MarkupProblem]]:
@@ -106,9 +176,8 @@ def parse(text: str, *, block: bool) -> tuple[RichText, list[MarkupProblem]]:
     text = RESERVED.sub("", text)
     marks: list = []
     source = _scan(text, 0, marks, problems, inside_note=False)
-    _check_links(text, 0, source, problems, block)
-    md = _markdown()
-    html = md.render(source) if block else md.renderInline(source)
+    html, refused = _render(source, block)
+    _check_links(text, 0, source, problems, block, refused)
     return _split(html.strip() if not block else html, marks), problems
 
 
@@ -134,16 +203,24 @@ def _scan(text: str, base: int, marks: list, problems: list[MarkupProblem], *,
           inside_note: bool) -> str:
     """Replace citations and notes in ``text`` by placeholders; ``base`` is its raw offset."""
     out: list[str] = []
+    brackets = _Brackets(text)
     i, n = 0, len(text)
     while i < n:
+        special = _SPECIAL.search(text, i)
+        if special is None:
+            out.append(text[i:])
+            break
+        if special.start() > i:
+            out.append(text[i:special.start()])
+            i = special.start()
         c = text[i]
         if c == "\\" and i + 1 < n:
             out.append(text[i:i + 2])
             i += 2
             continue
         if c == "`":
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
-            end = text.find("`" * run, i + run)
+            run = _BACKTICKS.match(text, i).end() - i  # type: ignore[union-attr]
+            end = brackets.backticks(run, i + run)
             if end >= 0:
                 out.append(text[i:end + run])
                 i = end + run
@@ -152,31 +229,34 @@ def _scan(text: str, base: int, marks: list, problems: list[MarkupProblem], *,
             i += run
             continue
         if c == "^" and text.startswith("^[", i):
-            close = _matching(text, i + 1)
+            close = brackets.close[i + 1]
             if close < 0:
                 problems.append(MarkupProblem(base + i, "unterminated note: '^[' has no closing ']'",
                                               "^["))
                 out.append(text[i:])
                 break
-            if inside_note:
+            if inside_note:  # notes never nest: the inner one is not read (nor its own notes)
                 problems.append(MarkupProblem(base + i, "a note cannot contain another note '^['",
                                               "^["))
+                out.append(text[i:close + 1])
+                i = close + 1
+                continue
             inner = text[i + 2:close]
             if not inner.strip():
                 problems.append(MarkupProblem(base + i, "empty note '^[]'", "^["))
             inner_marks: list = []
             inner_source = _scan(inner, base + i + 2, inner_marks, problems, inside_note=True)
-            _check_links(inner, base + i + 2, inner_source, problems, block=False)
-            rendered = _markdown().renderInline(inner_source).strip()
+            rendered, refused = _render(inner_source, block=False)
+            _check_links(inner, base + i + 2, inner_source, problems, False, refused)
+            rendered = rendered.strip()
             note = NoteMark(text=_split(rendered, inner_marks), offset=base + i)
             out.append(_placeholder(marks, note))
             i = close + 1
             continue
         if c == "[":
-            close = _matching(text, i)
+            close = brackets.close[i]
             if close < 0:
-                rest = text[i + 1:]
-                if _HAS_KEY.search(rest.split("\n\n", 1)[0]):
+                if brackets.has_key(i + 1, brackets.paragraph_end(i + 1)):
                     problems.append(MarkupProblem(
                         base + i, "unterminated citation: '[' before '@' has no closing ']'",
                         text[i:i + 2]))
@@ -186,7 +266,7 @@ def _scan(text: str, base: int, marks: list, problems: list[MarkupProblem], *,
             after = text[close + 1:close + 2]
             inner = text[i + 1:close]
             reference_definition = after == ":" and (i == 0 or text[i - 1] == "\n")
-            if after in ("(", "[") or reference_definition or not _HAS_KEY.search(inner):
+            if after in ("(", "[") or reference_definition or not brackets.has_key(i + 1, close):
                 out.append(c)  # a link or plain brackets: scan inside them as ordinary text
                 i += 1
                 continue
@@ -201,25 +281,66 @@ def _scan(text: str, base: int, marks: list, problems: list[MarkupProblem], *,
     return "".join(out)
 
 
-def _matching(text: str, start: int) -> int:
-    """Index of the ']' closing the '[' at ``start``, or -1 (escapes and nesting respected)."""
-    depth = 0
-    i = start
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        elif c == "\n" and text[i + 1:].lstrip(" \t").startswith("\n"):
-            return -1  # a bracket never spans paragraphs
-        i += 1
-    return -1
+class _Brackets:
+    """What the scanner asks of a text, answered for the whole text in one pass.
+
+    Searching forward from each '[' for its ']' (or from each backtick for its closing run) made
+    the scanner quadratic: 20,000 '[' took 15 s. ``close`` is every bracket's match.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        n = len(text)
+        self.close = [-1] * n  # for each '[': the index of its ']', or -1
+        stack: list[int] = []
+        escaped = -1  # the character after a backslash
+        for m in _BRACKETS.finditer(text):
+            i = m.start()
+            if i == escaped:
+                continue
+            c = text[i]
+            if c == "\\":
+                escaped = i + 1
+            elif c == "[":
+                stack.append(i)
+            elif c == "]":
+                if stack:
+                    self.close[stack.pop()] = i
+            elif _BLANK_LINE.match(text, i + 1):  # c is a line break
+                stack.clear()  # a bracket never spans paragraphs
+        self._keys = [m.start() for m in _KEY_AT.finditer(text)]
+        self._breaks = [m.start() for m in re.finditer(r"(?=\n\n)", text)]
+        self._runs: dict[int, list[int]] | None = None
+
+    def has_key(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` cites a key as ``_HAS_KEY`` reads it."""
+        text = self.text
+        if start + 1 < end and text[start] == "@" and re.match(r"[A-Za-z0-9_]", text[start + 1]):
+            return True
+        k = bisect_left(self._keys, start)
+        return k < len(self._keys) and self._keys[k] < end - 1
+
+    def paragraph_end(self, start: int) -> int:
+        """Where the text from ``start`` reaches a blank line ("\\n\\n"), or its end."""
+        k = bisect_left(self._breaks, start)
+        return self._breaks[k] if k < len(self._breaks) else len(self.text)
+
+    def backticks(self, run: int, start: int) -> int:
+        """The first run of at least ``run`` backticks at or after ``start``, or -1."""
+        if self._runs is None:
+            self._runs = {}
+            for m in _BACKTICKS.finditer(self.text):
+                self._runs.setdefault(m.end() - m.start(), []).append(m.start())
+        best = -1
+        for length, starts in self._runs.items():  # as many lengths as √(2n) at most
+            if length < run:
+                continue
+            # a run of ``length`` at s holds ``run`` backticks at s … s + length - run
+            k = bisect_left(starts, start - (length - run))
+            if k < len(starts):
+                found = max(starts[k], start)
+                best = found if best < 0 else min(best, found)
+        return best
 
 
 def _parse_cites(inner: str, base: int, problems: list[MarkupProblem]) -> tuple[Cite, ...]:
@@ -263,19 +384,33 @@ def _parse_cites(inner: str, base: int, problems: list[MarkupProblem]) -> tuple[
 
 
 def _check_links(raw: str, base: int, source: str, problems: list[MarkupProblem],
-                 block: bool) -> None:
-    """Report every refused link of ``source`` (scanned from ``raw``, at offset ``base``)."""
+                 block: bool, refused: bool | None = None) -> None:
+    """Report every refused link of ``source`` (scanned from ``raw``, at offset ``base``).
+
+    ``refused`` says whether rendering ``source`` refused a link; None: find out first.
+    """
+    if refused is None:
+        refused = _render(source, block)[1]
+    if not refused:
+        return  # the renderer kept every link: there is nothing to report
     md = _markdown(checking=True)
     tokens = md.parse(source) if block else md.parseInline(source)
+    after = 0  # links come in reading order: each is looked for after the one before
     for token in tokens:
         for child in [token, *(token.children or [])]:
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 problem = link_problem(href)
                 if problem:
-                    offset = raw.find(href)  # not found when written with entities: the field
-                    needle = href[:20] if offset >= 0 else None
+                    written = href
+                    offset = raw.find(written, after)
+                    if offset < 0:  # as written, before markdown-it encoded it
+                        written = md.normalizeLinkText(href)
+                        offset = raw.find(written, after)
+                    # (not found when written with entities: the field's start)
+                    needle = written[:20] if offset >= 0 else None
                     problems.append(MarkupProblem(base + max(offset, 0), problem, needle))
+                    after = max(after, offset + 1)
 
 
 def link_problem(href: str) -> str | None:
@@ -286,7 +421,7 @@ def link_problem(href: str) -> str | None:
     outright (Markdown link targets arrive percent-encoded, so this only stops tricks). The
     scheme is compared lower-cased, and entities (``&colon;``) are already decoded by then.
     """
-    if any(ch <= " " or ch == "\x7f" for ch in href):
+    if _SPACE_OR_CONTROL.search(href):
         return f"link '{_shown(href)}' contains spaces or control characters"
     if href.startswith("#"):
         return None
@@ -298,7 +433,7 @@ def link_problem(href: str) -> str | None:
         return f"link scheme '{scheme}:' is not allowed (only http, https and mailto)"
     if scheme in ("http", "https") and not parts.netloc:
         return f"link '{href}' has no host"
-    return None
+    return url_problem(href)  # invisible characters, look-alike hosts (content/characters.py)
 
 
 def _shown(text: str) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,9 @@ from typing import Any
 import polib
 from pydantic import BaseModel, ValidationError
 
+from communique.characters import hidden
 from communique.content.fields import children
-from communique.content.markup import InlineCites, NoteMark, parse
+from communique.content.markup import KEY, InlineCites, NoteMark, parse
 from communique.document import Document, Rich, build_document
 from communique.errors import ContentError, Problem
 from communique.i18n import locale as loc
@@ -507,6 +509,11 @@ def read(doc: Document, lang: str, path: Path, display: str, *, severity: str = 
                                               f"'{unit.context}': {message}: {fallback}", severity))
             if state.problems:
                 state.state = "invalid"
+            invisible = hidden(entry.msgstr)
+            if invisible:
+                at = positions.of(entry, invisible[0])
+                translation.problems.append(Problem(display, at[0], at[1],
+                                                    f"'{unit.context}': {invisible[1]}", "warning"))
             for offset in loc.foreign_digits(entry.msgstr):
                 at = positions.of(entry, offset)
                 translation.problems.append(Problem(
@@ -526,6 +533,11 @@ def check(unit: Unit, text: str) -> list[tuple[int, str]]:
     notes, links = signature(text, unit.kind)
     if notes != unit.notes:
         problems.append(_citation_problem(unit.notes, notes, rich))
+    missing = _figures(unit.text) - _figures(text)
+    if missing:
+        figure = next(iter(missing))
+        problems.append((0, f"the translation drops the figure {figure} (or changes it): figures "
+                         "must read the same in every edition, in any digits"))
     if links != unit.links:
         for href in sorted(set(unit.links) - set(links)):
             problems.append((0, f"the translation drops the link to '{href}'"))
@@ -533,6 +545,19 @@ def check(unit: Unit, text: str) -> list[tuple[int, str]]:
             problems.append((max(text.find(href), 0), f"the translation links to '{href}', "
                              "which the source text does not"))
     return problems
+
+
+_NOT_PROSE = re.compile(rf"@{KEY}|\]\([^)\s]*|<[^>\s]*>|https?://\S+")
+# A figure, with its thousands separators; not one with letters attached ("the 1990s", "27th"),
+# which a translation may well write in words.
+_FIGURE = re.compile("(?<![^\\W_])\\d+(?:[,.\u00a0\u202f\u2009\u066c' ]\\d{3})*(?![^\\W_])")
+
+
+def _figures(text: str) -> Counter:
+    """The numbers a text states (not those of citation keys or link targets), as values:
+    "1,000", "1 000", "1000" and "١٠٠٠" state the same figure."""
+    return Counter(int(re.sub(r"\D", "", m.group()))
+                   for m in _FIGURE.finditer(_NOT_PROSE.sub(" ", text)))
 
 
 def _citation_problem(expected: tuple, got: tuple, rich) -> tuple[int, str]:

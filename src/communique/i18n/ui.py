@@ -20,6 +20,8 @@ import gettext as _gettext_module
 import hashlib
 import io
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,18 +199,104 @@ def ensure_compiled(workspace: Workspace, origin: str, code: str,
 
 
 @lru_cache(maxsize=32)
-def _read_compiled(path: Path, digest: str) -> tuple[dict, str | None]:
-    """Messages of a compiled catalog: {(context, msgid): str or tuple of plural forms}."""
+def _read_compiled(path: Path, digest: str) -> tuple[dict, str | None, dict]:
+    """Messages of a compiled catalog: {(context, msgid): str or tuple of plural forms}, its
+    plural expression, and the translations refused by ``faithful`` {(context, msgid): why}.
+    Cached by the file's digest (a catalog compiled again is read again)."""
     with path.open("rb") as f:
         catalog = read_mo(f)
     messages: dict = {}
+    refused: dict = {}
+    single = _single_numbers(catalog.plural_expr)
     for message in catalog:
         if not message.id or not message.string:
             continue
         key_id = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
         value = tuple(message.string) if isinstance(message.string, (list, tuple)) else message.string
-        messages[(message.context, key_id)] = value
-    return messages, catalog.plural_expr
+        why = faithful(message.id, value, single)
+        if why:
+            refused[(message.context, key_id)] = why
+            continue
+        messages[(message.context, key_id)] = _literal_percent(message.id, value)
+    return messages, catalog.plural_expr, refused
+
+
+# A named placeholder as Jinja2's gettext fills it in (``%(num)s``), or a literal '%' (``%%``).
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%%")
+_NUMBER = re.compile(r"\d+")  # in any digit system: Arabic-Indic "١٠٠٠" is 1000 too
+
+
+def _names(text: str) -> Counter:
+    return Counter(m.group(1) for m in _PLACEHOLDER.finditer(text) if m.group(1))
+
+
+def _numbers(text: str) -> Counter:
+    return Counter(int(m.group()) for m in _NUMBER.finditer(_PLACEHOLDER.sub(" ", text)))
+
+
+def faithful(msgid, value, single: dict[int, int] | None = None) -> str | None:
+    """Why a translation of a template string cannot be printed, or None.
+
+    It must keep every placeholder of its source and add none, and write no figure the source
+    does not: "1000 civils tués" for "%(num)s civilian killed" would print a casualty figure no
+    statement gave. A plural form used for one number only (Arabic's form for 2, say) may
+    write that number in words instead of the placeholder, or as digits.
+    """
+    ids = msgid if isinstance(msgid, (list, tuple)) else (msgid,)
+    forms = value if isinstance(value, tuple) else (value,)
+    for index, form in enumerate(forms):
+        if not form:
+            continue
+        source = ids[-1] if len(ids) > 1 and (index > 0 or len(forms) > 1) else ids[0]
+        if len(ids) > 1 and index == 0 and len(forms) == 1:
+            source = ids[0]
+        only = (single or {}).get(index) if len(ids) > 1 else None
+        want, got = _names(source), _names(form)
+        dropped = [n for n in want if n not in got and only is None]
+        added = [n for n in got if n not in want]
+        if dropped:
+            return f"drops the placeholder %({dropped[0]})s"
+        if added:
+            return f"adds the placeholder %({added[0]})s, which the source does not have"
+        extra = _numbers(form) - _numbers(source)
+        if only is not None:
+            extra.pop(only, None)
+        if extra:
+            return (f"writes the figure {next(iter(extra))}, which the source does not: figures "
+                    "come from the statement, through the placeholders")
+        missing = _numbers(source) - _numbers(form)
+        if missing:
+            return f"drops the figure {next(iter(missing))} of the source"
+    return None
+
+
+def _single_numbers(plural_expr: str | None) -> dict[int, int]:
+    """The plural forms used for exactly one number, and that number (Arabic: 0, 1, 2)."""
+    if not plural_expr:
+        return {}
+    try:
+        choose = _gettext_module.c2py(plural_expr)
+        seen: dict[int, list[int]] = {}
+        for n in range(1000):
+            seen.setdefault(choose(n), []).append(n)
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError):
+        return {}
+    return {form: numbers[0] for form, numbers in seen.items() if len(numbers) == 1}
+
+
+def _literal_percent(msgid, value):
+    """The translation with every '%' that is not a placeholder doubled: Jinja2 formats every
+    translation with '%', so "{% if %}" in a catalog raised a template error and "50 %" could
+    swallow the next character. What a translator writes is printed as written."""
+    def escape(text: str) -> str:
+        out, pos = [], 0
+        for m in _PLACEHOLDER.finditer(text):
+            out.append(text[pos:m.start()].replace("%", "%%"))
+            out.append(m.group())
+            pos = m.end()
+        out.append(text[pos:].replace("%", "%%"))
+        return "".join(out)
+    return tuple(escape(f) for f in value) if isinstance(value, tuple) else escape(value)
 
 
 # -- the strings of one edition -------------------------------------------------------------
@@ -223,6 +311,7 @@ class Strings:
     track: bool = True  # False for the templates' own language, or when no catalog exists
     catalog: str = ""  # the .po a translator would fix, for messages
     missing: dict = field(default_factory=dict)  # (context, msgid) -> None, in order met
+    refused: set = field(default_factory=set)  # (context, msgid) translated unfaithfully
 
     def __post_init__(self) -> None:
         expr = self.plural_expr or "(n != 1)"
@@ -230,7 +319,7 @@ class Strings:
 
     def _lookup(self, context: str | None, msgid: str):
         found = self.messages.get((context, msgid))
-        if found is None and self.track:
+        if found is None and self.track and (context, msgid) not in self.refused:
             self.missing.setdefault((context, msgid), None)
         return _as_text(found)
 
@@ -279,6 +368,7 @@ def load(workspace: Workspace, lang: str, *, severity: str = "warning") -> tuple
         return Strings(lang, track=False), [Problem("templates/locale", 0, 0, str(exc))]
     problems: list[Problem] = []
     messages: dict = {}
+    refused: set = set()
     plural_expr = None
     catalog_po = ""
     for origin in ("builtin", "workspace"):
@@ -287,10 +377,13 @@ def load(workspace: Workspace, lang: str, *, severity: str = "warning") -> tuple
             problems += found
             if mo is None:
                 continue
-            compiled, expr = _read_compiled(mo, _digest(mo) or "")
+            compiled, expr, refusals = _read_compiled(mo, _digest(mo) or "")
             messages.update(compiled)  # the workspace's catalog comes second and wins
             plural_expr = plural_expr or expr
             catalog_po = workspace.display(po_path(locale_dir(workspace, origin), code))
+            refused.update(refusals)  # left out: the built-in translation or the English stands
+            problems += _refusal_problems(po_path(locale_dir(workspace, origin), code),
+                                          catalog_po, refusals, severity)
             break
     own_language = _candidates(lang)[-1] == SOURCE_LANGUAGE
     if not catalog_po and not own_language:
@@ -301,8 +394,24 @@ def load(workspace: Workspace, lang: str, *, severity: str = "warning") -> tuple
                                 f"(create it with 'communique i18n update --lang {lang}')",
                                 severity))
     strings = Strings(lang, messages, plural_expr, track=bool(catalog_po) and not own_language,
-                      catalog=catalog_po)
+                      catalog=catalog_po, refused=refused)
     return strings, problems
+
+
+def _refusal_problems(po: Path, display: str, refusals: dict, severity: str) -> list[Problem]:
+    """A problem at the line of each refused translation (read from the .po only when any)."""
+    if not refusals:
+        return []
+    lines: dict = {}
+    try:
+        with po.open("rb") as f:
+            lines = {(m.context, m.id[0] if isinstance(m.id, (list, tuple)) else m.id): m.lineno
+                     for m in read_po(f)}
+    except (OSError, PoFileError, ValueError):
+        pass
+    return [Problem(display, lines.get(key, 0), 1 if lines.get(key) else 0,
+                    f"translation of {_label(key[1], key[0])} {why}: it is not used",
+                    severity) for key, why in refusals.items()]
 
 
 def _label(msgid, context: str | None = None) -> str:
