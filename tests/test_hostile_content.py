@@ -90,23 +90,36 @@ def test_a_statement_that_crashes_while_read_does_not_stop_the_others(workspace,
 HOSTILE_SHAPES = ["[", "[@a ", "[\n", "^[", "[a](", "`a", "[[]", "\\["]
 
 
+def grows_linearly(run, small: int, times: int = 4) -> bool:
+    """Whether ``run(n)`` costs about ``times`` times more at ``times * small`` than at
+    ``small``: a linear cost grows 4-fold, a quadratic one 16-fold. CPU time of this process
+    (not wall time, which other processes on a shared machine stretch), best of three."""
+    def cost(n: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            run(n)
+            best = min(best, time.process_time() - started)
+        return max(best, 1e-3)
+    return cost(small * times) / cost(small) < times * 2.5
+
+
 @pytest.mark.parametrize("unit", HOSTILE_SHAPES)
-def test_a_field_of_50000_hostile_characters_is_parsed_in_linear_time(unit):
-    """20,000 '[' took 15 s when every '[' searched the rest of the field for its ']'; 50,000
-    now take a fraction of a second (the bound leaves room for a busy machine)."""
-    text = (unit * (50_000 // len(unit) + 1))[:50_000]
-    started = time.perf_counter()
-    parse(text, block=True)
-    assert time.perf_counter() - started < 5
+def test_a_field_of_hostile_characters_is_parsed_in_linear_time(unit):
+    """20,000 '[' took 15 s when every '[' searched the rest of the field for its ']'."""
+    assert grows_linearly(lambda n: parse((unit * (n // len(unit) + 1))[:n], block=True), 12_500)
 
 
 def test_brackets_in_a_po_msgstr_are_checked_in_linear_time(workspace):
+    """20,000 '[' in a msgstr took 48 s."""
     root = workspace({"s": GOOD})
-    _translate(root, "s", "ru", {"title": "Заявление", "opening": "[" * 40_000})
-    started = time.perf_counter()
-    result = _check()
-    assert time.perf_counter() - started < 10  # 20,000 took 48 s
-    assert "'opening': the translation drops the citation [@src-a]" in result.output
+
+    def check(n: int):
+        _translate(root, "s", "ru", {"title": "Заявление", "opening": "[" * n})
+        return _check()
+
+    assert grows_linearly(check, 10_000)
+    assert "'opening': the translation drops the citation [@src-a]" in check(40_000).output
 
 
 # --- source libraries: linear, and uncited entries in one line ---------------------------
@@ -120,14 +133,15 @@ def _library_workspace(workspace, entries: int) -> Path:
     return root
 
 
-def test_a_library_of_30000_entries_is_read_in_linear_time(workspace):
+def test_a_library_is_read_in_linear_time(workspace):
     """Each entry's line was counted from the file's start: 20,000 entries took 6.8 s (19 s on
     a busy machine), 60,000 took 51 s."""
-    _library_workspace(workspace, 30_000)
-    started = time.perf_counter()
-    result = _check()
-    assert time.perf_counter() - started < 8
-    assert result.exit_code == 0, result.output
+    def check(n: int):
+        _library_workspace(workspace, n)
+        return _check()
+
+    assert grows_linearly(check, 4_000)
+    assert check(30_000).exit_code == 0
 
 
 def test_uncited_sources_of_a_library_are_one_line(workspace):
@@ -209,9 +223,9 @@ def test_too_many_plural_forms_are_a_located_error_before_any_parsing(workspace)
     root = workspace({"s": GOOD})
     _translate(root, "s", "ru", {"title": "Заявление", "opening": "Призыв.[@src-a]"})
     _po_with(root, '"Plural-Forms: nplurals=3;', '"Plural-Forms: nplurals=10000000;')
-    started = time.perf_counter()
+    started = time.process_time()
     result = _check()
-    assert time.perf_counter() - started < 10  # was 41 s and 2.2 GB in a catalog
+    assert time.process_time() - started < 10  # was 41 s and 2.2 GB in a catalog
     assert any(":16: error: invalid PO file: nplurals=10000000; a language has between 1 and 6 "
                "plural forms" in line for line in result.output.splitlines())
 
