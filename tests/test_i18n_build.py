@@ -112,23 +112,55 @@ def test_translate_and_status_commands(workspace):
 
 def test_i18n_commands_on_a_workspace_catalog(workspace):
     root = workspace({"s": SHORT})
-    code, _, err = _run("i18n", "extract")
-    assert code == 1 and "no templates folder" in err
+    code, out, err = _run("i18n", "extract")  # no templates of its own: the built-in strings
+    assert code == 0 and "templates/locale/messages.pot: 57 string(s)" in out, err
     templates = root / "templates"
-    templates.mkdir()
     (templates / "public-statement.html.j2").write_text(
         '{% extends "base.html.j2" %}{% block body %}{{ statement.opening }}'
         '<p>{{ _("Press contact") }}</p>{% endblock %}', encoding="utf-8")
     code, out, _ = _run("i18n", "update", "--lang", "ru")
     assert code == 0
     po = templates / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
-    assert "templates/locale/ru/LC_MESSAGES/messages.po: created; 0 translated, 0 fuzzy, 1 untranslated" in out
+    # the built-in strings come with communique's Russian; the workspace's own is left to do
+    assert "templates/locale/ru/LC_MESSAGES/messages.po: created; 57 translated, 0 fuzzy, 1 untranslated" in out
     catalog = polib.pofile(str(po))
+    assert catalog.find("Background").msgstr == "Справочная информация"
     catalog.find("Press contact").msgstr = "Контакты для прессы"
     catalog.save()
     code, out, _ = _run("i18n", "compile")
-    assert code == 0 and "templates/locale/ru/LC_MESSAGES/messages.po: 1 translated" in out
+    assert code == 0 and "templates/locale/ru/LC_MESSAGES/messages.po: 58 translated" in out
     assert (root / "build" / ".cache" / "locale" / "workspace" / "ru" / "LC_MESSAGES" / "messages.mo").is_file()
+
+
+def test_a_new_language_gets_a_catalog_of_every_template_string_to_fill_in(workspace):
+    """A workspace without templates of its own: 'i18n update --lang nl' used to write a catalog
+    of 0 strings, and a French edition printed the built-in templates' words in English."""
+    root = workspace({"s": SHORT})
+    (root / "communique.toml").write_text('languages = ["nl"]\n', encoding="utf-8")
+    code, _, err = _run("build", "-j", "1", "--lang", "nl")
+    advice = ("templates/locale/nl/LC_MESSAGES/messages.po:0:0: warning: no catalog of template strings "
+              "for Dutch (nl)")
+    assert advice.replace(":0:0", "") in err
+    assert ("run 'communique i18n update --lang nl', then translate the strings of "
+            "templates/locale/nl/LC_MESSAGES/messages.po") in err
+    code, out, err = _run("i18n", "update", "--lang", "nl", "--lang", "fr")
+    assert code == 0, err
+    assert "templates/locale/nl/LC_MESSAGES/messages.po: created; 0 translated, 0 fuzzy, 57 untranslated" in out
+    assert "templates/locale/fr/LC_MESSAGES/messages.po: created; 57 translated, 0 fuzzy, 0 untranslated" in out
+    nl = polib.pofile(str(root / "templates/locale/nl/LC_MESSAGES/messages.po"))
+    assert {e.msgid for e in nl} >= {"Public Statement", "Index:", "%(num)s civilian killed",
+                                     "%(organisation)s calls on %(addressees)s to:", "Background",
+                                     "Notes", "Embargoed until %(moment)s", "Ibid."}
+    assert nl.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    fr = polib.pofile(str(root / "templates/locale/fr/LC_MESSAGES/messages.po"))
+    assert fr.find("Public Statement").msgstr == "Déclaration publique"
+    # run again: nothing the translator wrote is touched
+    nl.find("Background").msgstr = "Achtergrond"
+    nl.save()
+    code, out, _ = _run("i18n", "update")
+    assert "templates/locale/nl/LC_MESSAGES/messages.po: updated; 1 translated, 0 fuzzy, 56 untranslated" in out
+    code, out, _ = _run("status", "s")
+    assert "template strings: nl 1/57" in out
 
 
 @pytest.mark.slow
