@@ -57,7 +57,11 @@ def test_editions_set_language_direction_and_hyphenation(example_workspace, lang
         html = render(doc, ws, medium).html
         assert f'<html lang="{lang}" dir="{direction}" class="{setting}">' in html
     # URLs and the document symbol keep their left-to-right order inside right-to-left text
-    assert '<span dir="ltr">EUR 55/3154/2020</span>' in html
+    if direction == "rtl":
+        assert '<bdi dir="ltr">EUR 55/3154/2020</bdi>' in html
+    else:
+        assert '<span class="reference">' + {"en": "Index:", "ru": "Индекс:", "hy": "Ինդեքս՝",
+                                             "az": "İndeks:"}[lang] + " EUR 55/3154/2020</span>" in html
 
 
 def test_note_numbers_are_the_same_in_every_edition(example_workspace):
@@ -122,7 +126,8 @@ def test_i18n_commands_on_a_workspace_catalog(workspace):
     assert code == 0
     po = templates / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
     # the built-in strings come with communique's Russian; the workspace's own is left to do
-    assert "templates/locale/ru/LC_MESSAGES/messages.po: created; 57 translated, 0 fuzzy, 1 untranslated" in out
+    assert ("templates/locale/ru/LC_MESSAGES/messages.po: "
+            "created; 57 translated, 0 fuzzy, 1 untranslated") in out
     catalog = polib.pofile(str(po))
     assert catalog.find("Background").msgstr == "Справочная информация"
     catalog.find("Press contact").msgstr = "Контакты для прессы"
@@ -145,8 +150,10 @@ def test_a_new_language_gets_a_catalog_of_every_template_string_to_fill_in(works
             "templates/locale/nl/LC_MESSAGES/messages.po") in err
     code, out, err = _run("i18n", "update", "--lang", "nl", "--lang", "fr")
     assert code == 0, err
-    assert "templates/locale/nl/LC_MESSAGES/messages.po: created; 0 translated, 0 fuzzy, 57 untranslated" in out
-    assert "templates/locale/fr/LC_MESSAGES/messages.po: created; 57 translated, 0 fuzzy, 0 untranslated" in out
+    assert ("templates/locale/nl/LC_MESSAGES/messages.po: "
+            "created; 0 translated, 0 fuzzy, 57 untranslated") in out
+    assert ("templates/locale/fr/LC_MESSAGES/messages.po: "
+            "created; 57 translated, 0 fuzzy, 0 untranslated") in out
     nl = polib.pofile(str(root / "templates/locale/nl/LC_MESSAGES/messages.po"))
     assert {e.msgid for e in nl} >= {"Public Statement", "Index:", "%(num)s civilian killed",
                                      "%(organisation)s calls on %(addressees)s to:", "Background",
@@ -158,7 +165,8 @@ def test_a_new_language_gets_a_catalog_of_every_template_string_to_fill_in(works
     nl.find("Background").msgstr = "Achtergrond"
     nl.save()
     code, out, _ = _run("i18n", "update")
-    assert "templates/locale/nl/LC_MESSAGES/messages.po: updated; 1 translated, 0 fuzzy, 56 untranslated" in out
+    assert ("templates/locale/nl/LC_MESSAGES/messages.po: "
+            "updated; 1 translated, 0 fuzzy, 56 untranslated") in out
     code, out, _ = _run("status", "s")
     assert "template strings: nl 1/57" in out
 
@@ -299,3 +307,136 @@ def test_build_lang_builds_only_those_editions_and_keeps_the_others(example_work
     done = run(main, ["build", "-j", "1", "--json"])  # the rest; ru is still up to date
     states = {e["lang"]: e["rebuilt"] for e in json.loads(done.stdout)["editions"]}
     assert states == {"ar": True, "az": True, "en": True, "hy": True, "ru": False}
+
+
+# A statement written in a right-to-left language, with a figure, an index number and Latin
+# names in the template strings around its text.
+RTL_STATEMENTS = {
+    "fa": """\
+        type: public-statement
+        lang: fa
+        date: 2024-03-12
+        reference: CSR 12/0417/2024
+        title: از غیرنظامیان محافظت کنید
+        opening: سازمان از همهٔ طرف‌ها می‌خواهد از غیرنظامیان محافظت کنند.
+        sections:
+          - id: incidents
+            heading: رویدادها
+            incidents:
+              - id: market
+                date: 2024-03-10
+                place: بازار شهر
+                reported_by: وزارت بهداشت
+                civilians: {killed: 3, wounded: 27}
+                text: یک بازار هدف حمله قرار گرفت.
+        calls:
+          - id: protect
+            addressees: [ارتش, گروه‌های مسلح]
+            demands: [از غیرنظامیان محافظت کنید.]
+        """,
+    "ar": """\
+        type: public-statement
+        lang: ar
+        date: 2024-03-12
+        reference: CSR 12/0417/2024
+        title: يجب حماية المدنيين
+        opening: تدعو المنظمة جميع الأطراف إلى حماية المدنيين.
+        sections:
+          - id: incidents
+            heading: الحوادث
+            incidents:
+              - id: market
+                date: 2024-03-10
+                place: سوق المدينة
+                reported_by: وزارة الصحة
+                civilians: {killed: 3, wounded: 27}
+                text: تعرّض سوق للهجوم.
+        calls:
+          - id: protect
+            addressees: [الجيش, الجماعات المسلحة]
+            demands: [حماية المدنيين.]
+        """,
+}
+
+
+def _drawn(pdf: Path) -> list[tuple[str, float, float]]:
+    """Each character of the first page as drawn: (character, left edge, height of its middle)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    text = document[0].get_textpage()
+    out = []
+    for index in range(text.count_chars()):
+        left, bottom, _, top = text.get_charbox(index, loose=True)
+        out.append((text.get_text_range(index, 1), left, (bottom + top) / 2))
+    document.close()
+    return out
+
+
+def _left_edges(drawn: list[tuple[str, float, float]], words: list[str]) -> list[float]:
+    """Where each of ``words`` starts on the page, on the line that draws them all (characters
+    within 5 pt of each other's middle height are one line: Latin and Arabic fonts differ)."""
+    lines: list[list[tuple[str, float, float]]] = []
+    for char in sorted((c for c in drawn if c[0].strip()), key=lambda c: -c[2]):
+        if lines and abs(lines[-1][0][2] - char[2]) < 5:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    for line in lines:
+        line.sort(key=lambda c: c[1])  # left to right, as the eye reads the page
+        seen = "".join(c for c, _, _ in line)
+        if all(w in seen for w in words):
+            return [line[seen.index(w)][1] for w in words]
+    raise AssertionError(f"no line draws all of {words!r}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_english_template_strings_in_a_right_to_left_edition_keep_figures_in_order(
+        workspace, monkeypatch, tmp_path, lang):
+    """English template strings in a Persian or Arabic edition (its catalog lacks them) used to
+    print "civilians killed, 27 wounded 3" and "CSR 12/0417/2024 :Index": a casualty figure
+    misread. The PDF's text and where its glyphs sit on the page both read in logical order."""
+    from pypdf import PdfReader
+
+    from communique.i18n import ui
+
+    root = workspace({"s": RTL_STATEMENTS[lang]}, settings='[organisation]\nname = "Amnesty International"\n')
+    empty = tmp_path / "no-builtin-catalogs"
+    empty.mkdir()
+    monkeypatch.setattr(ui, "BUILTIN_LOCALE", empty)  # the fallback: every string in English
+    code, _, err = _run("build", "-j", "1")
+    assert code == 0, err
+    assert f"no catalog of template strings for {'Persian' if lang == 'fa' else 'Arabic'}" in err
+    folder = root / "build" / "s" / lang
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}" dir="rtl"' in html
+    pdf = folder / f"s-{lang}.pdf"
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "3 civilians killed, 27 wounded" in text
+    assert "Index: CSR 12/0417/2024" in text
+    drawn = _drawn(pdf)
+    edges = _left_edges(drawn, ["3", "civilians", "27", "wounded"])
+    assert edges == sorted(edges), edges  # read left to right: the figure before its words
+    edges = _left_edges(drawn, ["Index:", "CSR", "12/0417/2024"])
+    assert edges == sorted(edges), edges
+    edges = _left_edges(drawn, ["Amnesty", "calls", "to:"])
+    assert edges == sorted(edges), edges
+    # on the web too: browsers follow the same isolation
+    assert '<bdi dir="ltr">3 civilians killed, 27 wounded</bdi>' in html
+    assert '<bdi dir="ltr">Index: <bdi dir="ltr">CSR 12/0417/2024</bdi></bdi>' in html
+
+
+def test_translated_words_isolate_their_figures_and_names_by_their_own_direction(workspace):
+    """Translated, the same strings are right to left with the Latin index number and the
+    organisation's Latin name isolated inside them."""
+    root = workspace({"s": RTL_STATEMENTS["fa"]}, settings='[organisation]\nname = "Amnesty International"\n')
+    ws = find_workspace(root)
+    doc, problems = load(root / "content" / "s" / "statement.yaml", ws)
+    assert doc is not None, problems
+    html = render(doc, ws, "web").html
+    assert ('<span class="reference"><bdi dir="rtl">شمارهٔ سند: <bdi dir="ltr">CSR 12/0417/2024</bdi>'
+            '</bdi></span>') in html
+    assert '<bdi dir="rtl">3 غیرنظامی کشته، 27 زخمی</bdi>' in html
+    assert ('<bdi dir="rtl"><bdi dir="ltr">Amnesty International</bdi> از <bdi dir="rtl">ارتش</bdi> و '
+            '<bdi dir="rtl">گروه‌های مسلح</bdi> می‌خواهد:</bdi>') in html

@@ -127,6 +127,66 @@ def isolate(text: str) -> Markup:
     return Markup('<bdi dir="{}">{}</bdi>').format(direction, text)
 
 
+def isolate_words(value: str | Markup, edition: str | None = None) -> Markup:
+    """Template words with what they carry (a figure, an index number, a date, a name) kept in
+    the order of the language they are in, in an edition of either direction.
+
+    "3 civilians killed, 27 wounded" printed in English in a Persian edition (a string its
+    catalog lacks) would otherwise read "civilians killed, 27 wounded 3": the paragraph's
+    right-to-left order moves the leading figure to the other end, and "Index: CSR 12/0417"
+    becomes "CSR 12/0417 :Index". The words are wrapped in a ``<bdi>`` whose ``dir`` is that of
+    their first strong letter; values already isolated inside them (a Latin name, a date, an
+    index number, each in its own element with a ``dir``) do not count, so "%(organisation)s
+    از %(addressees)s می‌خواهد:" stays right to left when the organisation's name is Latin.
+    Words without a letter (a figure alone) are left as they are. In a right-to-left edition
+    (``edition``: its direction) everything with a letter is isolated, values inside words
+    too: a Persian date inside English words (a string the catalog lacks) must keep its order
+    whichever words surround it. In a left-to-right edition only right-to-left text is, as
+    words there are in the edition's language or in English, both left to right.
+    ``value``: markup, or text (escaped).
+    """
+    markup = value if isinstance(value, Markup) else Markup.escape(value)
+    direction = text_direction(_own_words(str(markup)))
+    if direction is None or (edition == "ltr" and direction == "ltr"):
+        return markup
+    return Markup('<bdi dir="{}">').format(direction) + markup + Markup("</bdi>")
+
+
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"))
+
+
+def _own_words(html: str) -> str:
+    """The text of ``html`` outside elements that set their own direction (``<bdi>``, or any
+    element with ``dir``): the words that decide the direction of the whole."""
+    from html.parser import HTMLParser
+
+    class Words(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.open: list[tuple[str, bool]] = []
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag not in _VOID:
+                self.open.append((tag, tag == "bdi" or any(name == "dir" for name, _ in attrs)))
+
+        def handle_endtag(self, tag) -> None:
+            for index in range(len(self.open) - 1, -1, -1):
+                if self.open[index][0] == tag:
+                    del self.open[index:]
+                    break
+
+        def handle_data(self, data) -> None:
+            if not any(isolated for _, isolated in self.open):
+                self.text.append(data)
+
+    parser = Words()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.text)
+
+
 def foreign_digits(text: str) -> list[int]:
     """Offsets of digits the Western-digit policy does not allow (Arabic-Indic, Persian)."""
     return [m.start() for m in OTHER_DIGITS.finditer(text)]
