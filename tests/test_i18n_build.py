@@ -17,6 +17,7 @@ from conftest import GOOD
 from communique.document import load
 from communique.cli import main
 from communique.i18n import editions
+from communique.i18n import locale as loc
 from communique.render.html import render
 from communique.workspace import find_workspace
 
@@ -215,12 +216,17 @@ def _descendants(box):
 
 
 @pytest.mark.slow
-def test_a_character_no_font_has_is_an_error_and_nothing_is_written(workspace):
+def test_a_character_no_font_has_is_an_error_and_no_pdf_is_written(workspace):
     root = workspace({"s": SHORT.replace("Protect civilians", "Protect civilians \u0378")})
     code, _, err = _run("build", "-j", "1")
     assert code == 1
-    assert "error: PDF (en): no font has a glyph for a character" in err
+    assert ("content/s/statement.yaml:4:26: error: PDF (en): no font has a glyph for 1 unassigned "
+            "character (\u0378 U+0378)") in err
     assert not (root / "build" / "s" / "en" / "s-en.pdf").exists()
+    assert (root / "build" / "s" / "en" / "index.html").is_file()  # browsers have their own fonts
+    # not up to date next time: the build tries the PDF again
+    code, _, err = _run("build", "-j", "1")
+    assert code == 1 and "no font has a glyph" in err and "up to date" not in err
 
 
 @pytest.mark.slow
@@ -440,3 +446,133 @@ def test_translated_words_isolate_their_figures_and_names_by_their_own_direction
     assert '<bdi dir="rtl">3 غیرنظامی کشته، 27 زخمی</bdi>' in html
     assert ('<bdi dir="rtl"><bdi dir="ltr">Amnesty International</bdi> از <bdi dir="rtl">ارتش</bdi> و '
             '<bdi dir="rtl">گروه‌های مسلح</bdi> می‌خواهد:</bdi>') in html
+
+
+NO_CJK_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><glob>*CJK*</glob></rejectfont></selectfont>
+</fontconfig>
+"""
+
+
+@pytest.mark.slow
+def test_a_chinese_edition_without_a_cjk_font_names_the_package_once_and_writes_its_web_page(
+        workspace, tmp_path):
+    """It used to give 40 errors (one a character, the date's 年/月/日 too), located in
+    statement.yaml rather than zh.po, advising a [fonts] key that did not exist, and wrote no
+    web page although a browser could show it."""
+    import os
+    import subprocess
+    import sys
+
+    root = workspace({"s": SHORT})
+    po = root / "content" / "s" / "i18n" / "zh.po"
+    po.parent.mkdir()
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: zh\\n"\n\n'
+                  'msgctxt "title"\nmsgid "Protect civilians"\nmsgstr "保护平民"\n\n'
+                  'msgctxt "opening"\nmsgid "The organisation calls for restraint.[@src-a]"\n'
+                  'msgstr "本组织呼吁保持克制。[@src-a]"\n', encoding="utf-8")
+    config = tmp_path / "no-cjk.conf"
+    config.write_text(NO_CJK_FONTS, encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(config))  # fontconfig is read when a process starts
+    result = subprocess.run([sys.executable, "-m", "communique", "build", "-j", "1", "--lang", "zh"],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1, result.stderr  # once for the character set, not once a character
+    # at the first of them in the translation (the title's 保), with how many there are
+    assert errors[0].startswith("content/s/i18n/zh.po:8:9: error: PDF (zh): no font has a glyph for ")
+    assert re.search(r"for \d\d Chinese, Japanese and Korean characters \(\w U\+[0-9A-F]{4}, ", errors[0])
+    assert "install Debian's fonts-noto-cjk, or name a font that has them in [fonts] cjk" in errors[0]
+    folder = root / "build" / "s" / "zh"
+    assert "保护平民" in (folder / "index.html").read_text(encoding="utf-8")
+    assert not (folder / "s-zh.pdf").exists()
+    # with the fonts installed, the same edition prints
+    code, _, err = _run("build", "-j", "1", "--lang", "zh")
+    assert code == 0, err
+    assert (folder / "s-zh.pdf").is_file()
+
+
+@pytest.mark.parametrize("lang, first", [
+    ("zh", "Noto Sans CJK SC"), ("zh-Hans", "Noto Sans CJK SC"), ("zh-TW", "Noto Sans CJK TC"),
+    ("ja", "Noto Sans CJK JP"), ("ko", "Noto Sans CJK KR"), ("hi", "Noto Sans Devanagari"),
+    ("mr", "Noto Sans Devanagari"), ("bn", "Noto Sans Bengali"), ("th", "Noto Sans Thai"),
+    ("he", "Noto Sans Hebrew"), ("fa", "Noto Sans Arabic"), ("fr", "Noto Sans")])
+def test_each_script_has_a_font_stack_of_its_own(lang, first):
+    from communique.workspace import Fonts
+
+    assert Fonts().stack(lang).startswith(f'"{first}"')
+
+
+def test_a_cjk_font_stack_is_a_setting(workspace):
+    root = workspace({"s": SHORT}, settings='[fonts]\ncjk = ["Source Han Sans SC"]\n'
+                                            'thai = ["Sarabun"]\n')
+    settings = find_workspace(root).settings
+    assert settings.fonts.stack("ja").startswith('"Source Han Sans SC", "Noto Sans"')
+    assert settings.fonts.stack("th").startswith('"Sarabun", "Noto Sans"')
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig's fc-list is not installed")
+@pytest.mark.parametrize("family", ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK KR",
+                                    "Noto Sans CJK TC", "Noto Sans Devanagari", "Noto Sans Bengali",
+                                    "Noto Sans Thai", "Noto Sans Hebrew"])
+def test_the_default_fonts_of_each_script_are_installed(family):
+    """scripts/setup.sh installs them (fonts-noto-cjk, fonts-noto-core)."""
+    import subprocess
+
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    assert any(family in line.split(",") for line in listed.splitlines()), family
+
+
+THAI_WORDS = ["องค์กร", "เรียกร้อง", "ให้", "ทุก", "ฝ่าย", "คุ้มครอง", "พลเรือน", "และ", "เคารพ",
+              "กฎหมาย", "มนุษยธรรม", "ระหว่าง", "ประเทศ", "อย่าง", "เคร่งครัด", "โดย", "ทันที"]
+
+
+def test_thai_without_spaces_breaks_between_words():
+    """Thai writes no space between words: Pango finds the breaks with libthai's dictionary,
+    so a narrow column wraps between words, never inside one, and nothing overflows."""
+    from weasyprint import HTML
+
+    text = "".join(THAI_WORDS)
+    document = HTML(string=f'<html lang="th"><body style="width: 120px; font-size: 12px; '
+                           f'font-family: Noto Sans Thai"><p>{text}</p></body></html>').render()
+    lines = [box for box in _descendants(document.pages[0]._page_box)
+             if type(box).__name__ == "LineBox"]
+    assert len(lines) > 3
+    boundaries = {len("".join(THAI_WORDS[:i])) for i in range(len(THAI_WORDS) + 1)}
+    offset = 0
+    for line in lines:
+        assert line.width <= 120.5
+        offset += len("".join(getattr(box, "text", "") for box in _descendants(line)
+                              if type(box).__name__ == "TextBox"))
+        assert offset in boundaries, offset  # the line ends between two words
+    assert offset == len(text)
+
+
+SCRIPT_SETS = {"hi": "devanagari", "bn": "bengali"}
+SCRIPT_TITLES = {"hi": "नागरिकों की रक्षा करें", "bn": "বেসামরিক নাগরিকদের রক্ষা করুন",
+                 "th": "ปกป้องพลเรือน", "he": "הגנו על האזרחים", "ja": "民間人を保護せよ",
+                 "ko": "민간인을 보호하라", "zh": "保护平民"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", sorted(SCRIPT_TITLES))
+def test_statements_in_each_script_print_without_a_missing_glyph(workspace, lang):
+    from pypdf import PdfReader
+
+    title = SCRIPT_TITLES[lang]
+    root = workspace({"s": f"type: public-statement\nlang: {lang}\ndate: 2020-09-29\n"
+                           f"reference: EUR 55/3154/2020\ntitle: {title}\nopening: {title}.\n"})
+    code, _, err = _run("build", "-j", "1")
+    assert code == 0, err
+    assert "no font has a glyph" not in err
+    pdf = root / "build" / "s" / lang / f"s-{lang}.pdf"
+    text = "".join(PdfReader(pdf).pages[0].extract_text().split())
+    if lang in ("hi", "bn"):
+        # drawn right (conjuncts, reph, vowel signs before their consonant), but WeasyPrint's
+        # text layer maps a reordered vowel sign twice ("रिक्षा" for "रक्षा"): only the script
+        assert any(loc.character_set(c).setting == SCRIPT_SETS[lang] for c in text)
+    elif lang != "he":  # pypdf gives Hebrew in the order drawn
+        assert "".join(title.split()) in text
