@@ -23,7 +23,7 @@ from communique.workspace import find_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "nagorno-karabakh-2020"
-LANGS = ["en", "ar", "az", "hy", "ru"]
+LANGS = ["en", "ar", "az", "es", "fa", "fr", "hy", "ru", "zh"]
 
 SHORT = GOOD.replace("title: A statement", "title: Protect civilians")
 
@@ -45,8 +45,10 @@ def _example_doc(root: Path, lang: str):
 def test_example_has_a_complete_translation_in_every_language(example_workspace):
     code, out, err = _run("status", SLUG)
     assert code == 0, err
-    for lang in ("ar", "az", "hy", "ru"):
+    for lang in LANGS[1:]:
         assert re.search(rf"^  {lang} +47 translated, 0 fuzzy, 0 missing$", out, re.M), out
+    # and every template string, French, Spanish, Persian and Chinese included
+    assert "template strings: " + ", ".join(f"{lang} 57/57" for lang in LANGS[1:]) in out
 
 
 @pytest.mark.parametrize("lang, direction, setting", [
@@ -173,16 +175,18 @@ def test_a_new_language_gets_a_catalog_of_every_template_string_to_fill_in(works
 
 
 @pytest.mark.slow
-def test_example_builds_five_editions_without_a_warning(example_workspace):
-    code, out, err = _run("build", "-j", "2", f"content/{SLUG}")
+def test_example_builds_every_edition_without_a_fallback_or_a_warning(example_workspace):
+    code, out, err = _run("build", "-j", "2", "--strict", f"content/{SLUG}")
     assert code == 0, err
-    assert "5 edition(s) built; 0 error(s), 0 warning(s)" in err, err
+    assert "9 edition(s) built; 0 error(s), 0 warning(s)" in err, err
     for lang in LANGS:
         folder = example_workspace / "build" / SLUG / lang
         assert (folder / f"{SLUG}-{lang}.pdf").stat().st_size > 10_000
         assert (folder / "index.html").is_file()
     ru = (example_workspace / "build" / SLUG / "ru" / "index.html").read_text(encoding="utf-8")
     assert "29 сентября 2020\u202fг." in ru  # the genitive month
+    zh = (example_workspace / "build" / SLUG / "zh" / "index.html").read_text(encoding="utf-8")
+    assert "2020年9月29日" in zh and "公开声明" in zh and "DRAFT" not in zh
 
 
 @pytest.mark.slow

@@ -116,8 +116,8 @@ def _tail(out: Markup, cite: Cite, words: Words, locator: bool = True) -> Markup
     """Locator, then the quotation (after a space) or another suffix (after a comma)."""
     if cite.locator and locator:
         out += words.comma + escape(cite.locator)
-    if cite.quote:
-        out += " " + inline(cite.quote)
+    if cite.quote:  # a quotation keeps its own order ("“10. Condemns…”" in a Persian note)
+        out += " " + isolate_words(inline(cite.quote), words)
     elif cite.suffix:
         out += words.comma + inline(cite.suffix)
     return out
