@@ -580,3 +580,11 @@ def test_statements_in_each_script_print_without_a_missing_glyph(workspace, lang
         assert any(loc.character_set(c).setting == SCRIPT_SETS[lang] for c in text)
     elif lang != "he":  # pypdf gives Hebrew in the order drawn
         assert "".join(title.split()) in text
+
+
+def test_a_latin_quotation_in_a_persian_note_keeps_its_order(example_workspace):
+    """The UN resolution is quoted in English in the Persian edition: its "10." used to jump to
+    the other end of the quotation."""
+    ws, doc = _example_doc(example_workspace, "fa")
+    html = render(doc, ws, "web").html
+    assert '<bdi dir="ltr">“10. Condemns unequivocally measures' in html
