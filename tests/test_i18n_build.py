@@ -256,15 +256,16 @@ def test_web_pages_link_to_the_statement_in_its_other_languages(example_workspac
     result = build(find_workspace(), [], outputs=("web",), jobs=1)
     assert not result.errors, result.errors
     pages = {e.lang: e.outputs["web"] for e in result.editions}
-    assert sorted(pages) == ["ar", "az", "en", "hy", "ru"]
+    assert sorted(pages) == sorted(LANGS)
     names = {"en": "English", "ru": "Русский", "hy": "Հայերեն", "az": "Azərbaycan",
-             "ar": "العربية"}
+             "ar": "العربية", "es": "Español", "fa": "فارسی", "fr": "Français", "zh": "中文"}
     for lang, path in pages.items():
         html = path.read_text(encoding="utf-8")
         nav = re.search(r'<nav class="languages" aria-label="([^"]+)">(.*?)</nav>', html, re.S)
         assert nav, lang
         assert nav.group(1) == {"en": "Languages", "ru": "Языки", "hy": "Լեզուներ",
-                                "az": "Dillər", "ar": "اللغات"}[lang]
+                                "az": "Dillər", "ar": "اللغات", "es": "Idiomas", "fa": "زبان‌ها",
+                                "fr": "Langues", "zh": "语言"}[lang]
         assert re.search(rf'<span aria-current="page" lang="{lang}"[^>]*>{names[lang]}</span>',
                          nav.group(2))
         for other in set(pages) - {lang}:
