@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libharfbuzz-subset0: reproducible font subsetting; fonts-noto-core: Latin, Cyrillic, Armenian
-# and Arabic glyphs; poppler-utils: pdftoppm/pdftotext for looking at PDFs; chromium: browser tests.
-APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core poppler-utils"
+# libharfbuzz-subset0: reproducible font subsetting; libthai0: Pango's word breaks in Thai;
+# fonts-noto-core: Latin, Cyrillic, Armenian, Arabic, Hebrew, Devanagari, Bengali, Thai glyphs;
+# fonts-noto-cjk: Chinese, Japanese and Korean; poppler-utils: pdftoppm/pdftotext for looking at
+# PDFs; chromium: browser tests.
+APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libthai0 fontconfig fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils"
 if [ "${WITH_BROWSER:-0}" = 1 ]; then APT_PACKAGES="$APT_PACKAGES chromium"; fi
 missing=""
 for pkg in $APT_PACKAGES; do

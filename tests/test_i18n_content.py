@@ -360,3 +360,13 @@ def test_languages_come_from_po_files_and_settings(translated):
         "printed in English (start one with 'communique translate s --lang ar')"]
     # right-to-left edition, left-to-right fallback text
     assert str(prepared.doc.view["title"]).startswith('<span lang="en" dir="ltr"')
+
+
+def test_figures_are_found_next_to_the_characters_of_scripts_without_spaces():
+    """"9月27日" states 27 (a Chinese translation of "27 September" was refused as dropping it),
+    while "the 1990s" or "27th" name no figure a translation must repeat."""
+    from communique.i18n.content.checks import _figures
+
+    assert _figures("2020年9月27日，27人受伤") == {2020: 1, 9: 1, 27: 2}
+    assert _figures("in the 1990s, on the 27th") == {}
+    assert _figures("1,000 and ١٠٠٠ and 1 000") == {1000: 3}

@@ -4,6 +4,9 @@ locale formatting comes from Babel."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -72,12 +75,69 @@ def test_every_builtin_catalog_translates_every_extracted_string():
             11: "11 мирных жителей погибли", 21: "21 мирный житель погиб", 22: "22 мирных жителя погибли"}),
     ("ar", {0: "لم يُقتل أي مدني", 1: "قُتل مدني واحد", 2: "قُتل مدنيان", 3: "قُتل 3 مدنيين",
             11: "قُتل 11 مدنيًا", 100: "قُتل 100 مدني"}),
+    # French: 0 and 1 are singular; a million takes "de" (CLDR's "many")
+    ("fr", {0: "0 civil tué", 1: "1 civil tué", 2: "2 civils tués", 1000000: "1000000 de civils tués"}),
+    ("es", {1: "1 civil muerto", 0: "0 civiles muertos", 3: "3 civiles muertos",
+            1000000: "1000000 de civiles muertos"}),
+    ("pt", {0: "0 civil morto", 1: "1 civil morto", 2: "2 civis mortos"}),
+    ("de", {1: "1 Zivilperson getötet", 0: "0 Zivilpersonen getötet", 2: "2 Zivilpersonen getötet"}),
+    ("uk", {1: "1 мирний житель загинув", 3: "3 мирні жителі загинули", 5: "5 мирних жителів загинули",
+            11: "11 мирних жителів загинули", 21: "21 мирний житель загинув"}),
+    ("zh-Hans", {1: "1名平民死亡", 27: "27名平民死亡"}),
+    ("zh", {3: "3名平民死亡"}),  # zh finds the zh_Hans catalog, the script zh is likely written in
+    ("sw", {1: "raia 1 aliuawa", 3: "raia 3 waliuawa"}),
 ])
 def test_plural_forms(workspace, lang, counts):
     """Russian has three forms (1, 2–4, 5–20 and 11–14), Arabic six (0, 1, 2, 3–10, 11–99, 100…)."""
     strings, _ = ui.load(find_workspace(workspace({})), lang)
     for n, expected in counts.items():
         assert strings.ngettext(*KILLED, n) % {"num": n} == expected
+
+
+# Every language communique ships template strings for; each must translate every string.
+SHIPPED = ["ru", "hy", "az", "ar", "fr", "es", "pt", "de", "it", "uk", "tr", "fa", "ur", "zh_Hans",
+           "sw", "id"]
+
+
+def test_every_shipped_language_has_a_catalog_that_status_counts_complete(workspace):
+    assert set(SHIPPED) <= set(ui.catalog_languages(ui.BUILTIN_LOCALE))
+    ws = find_workspace(workspace({}))
+    counts = editions.template_status(ws, [lang.replace("_", "-") for lang in SHIPPED])
+    assert counts == [f"{lang.replace('_', '-')} 57/57" for lang in SHIPPED]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_builtin_catalog_passes_msgfmt_check(lang):
+    """GNU gettext's own check: headers, plural forms, format strings of each entry."""
+    po = ui.po_path(ui.BUILTIN_LOCALE, lang)
+    result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(po)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_translations_keep_every_placeholder_and_the_plural_forms_babel_gives(lang):
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+
+    po = ui.po_path(ui.BUILTIN_LOCALE, lang)
+    catalog, _ = ui.read_catalog(po, str(po), lang)
+    assert catalog is not None
+    assert catalog.num_plurals == get_plural(Locale.parse(lang)).num_plurals
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+        wanted = set(re.findall(r"%\((\w+)\)s", ids[-1]))
+        forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        for form in forms:
+            found = set(re.findall(r"%\((\w+)\)s", form))
+            if len(ids) > 1:  # a plural form may say the number in words ("قُتل مدنيان")
+                assert found <= wanted, (lang, message.id, form)
+            else:
+                assert found == wanted, (lang, message.id, form)
+            assert not re.search(r"%(?!\(\w+\)s)", form), (lang, form)
 
 
 def test_plural_forms_in_the_rendered_template(workspace):
@@ -161,8 +221,12 @@ def test_unknown_language_is_reported_never_silently_english(workspace):
     ws = find_workspace(workspace({}))
     _, problems = ui.load(ws, "xx")
     assert [p.message for p in problems] == ["unknown language code 'xx'"]
-    _strings, problems = ui.load(ws, "fr")  # a real language without a catalog
-    assert len(problems) == 1 and "no catalog of template strings for French (fr)" in problems[0].message
+    _, problems = ui.load(ws, "nl")  # a real language without a catalog
+    assert len(problems) == 1 and "no catalog of template strings for Dutch (nl)" in problems[0].message
+    # the advice names the file to fill in, and the command that starts it
+    assert problems[0].path == "templates/locale/nl/LC_MESSAGES/messages.po"
+    assert ("run 'communique i18n update --lang nl', then translate the strings of "
+            "templates/locale/nl/LC_MESSAGES/messages.po") in problems[0].message
 
 
 def test_malformed_catalog_is_a_located_error(workspace):

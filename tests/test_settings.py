@@ -155,7 +155,10 @@ def test_settings_error_stops_the_build_with_a_located_message(workspace):
 
 @pytest.mark.parametrize("lang, script", [("en", "latin"), ("ru", "cyrillic"), ("hy", "armenian"),
                                           ("ar", "arabic"), ("fa", "arabic"), ("az", "latin"),
-                                          ("sr-Latn", "latin"), ("sr", "cyrillic")])
+                                          ("sr-Latn", "latin"), ("sr", "cyrillic"), ("zh", "cjk"),
+                                          ("zh-TW", "cjk"), ("ja", "cjk"), ("ko", "cjk"),
+                                          ("hi", "devanagari"), ("bn", "bengali"), ("th", "thai"),
+                                          ("he", "hebrew"), ("ur", "arabic")])
 def test_script_of_language(lang, script):
     assert script_of(lang) == script
 
@@ -163,7 +166,9 @@ def test_script_of_language(lang, script):
 def test_font_stack_puts_the_edition_script_first_then_every_other_then_fallback():
     fonts = Fonts()
     assert fonts.stack("en") == ('"Noto Sans", "Noto Sans Armenian", "Noto Sans Arabic", '
-                                 '"DejaVu Sans", sans-serif')
+                                 '"Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali", '
+                                 '"Noto Sans Thai", "Noto Sans CJK SC", "Noto Sans CJK TC", '
+                                 '"Noto Sans CJK JP", "Noto Sans CJK KR", "DejaVu Sans", sans-serif')
     assert fonts.stack("ar").startswith('"Noto Sans Arabic", "Noto Sans"')
     assert fonts.stack("hy").startswith('"Noto Sans Armenian", "Noto Sans"')
 

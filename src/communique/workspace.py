@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from communique import validation
 from communique.errors import ContentError, Problem, display_path
-from communique.i18n.locale import SCRIPTS, script_of
+from communique.i18n.locale import SCRIPTS, script_code, script_of
 
 SETTINGS_FILE = "communique.toml"
 BUILTIN_TEMPLATES = Path(str(resources.files("communique") / "templates"))
@@ -76,6 +76,9 @@ def _family(value: str) -> str:
 
 Family = Annotated[str, AfterValidator(_family)]
 FontStack = Annotated[list[Family], Field(min_length=1)]
+# The Noto CJK family for each script code of Chinese, Japanese and Korean.
+CJK_VARIANTS = {"Hans": "Noto Sans CJK SC", "Hant": "Noto Sans CJK TC", "Jpan": "Noto Sans CJK JP",
+                "Kore": "Noto Sans CJK KR"}
 PAPER_SIZES = ("A3", "A4", "A5", "B4", "B5", "Letter", "Legal")
 
 
@@ -111,6 +114,13 @@ class Fonts(_Settings):
     cyrillic: FontStack = ["Noto Sans"]
     armenian: FontStack = ["Noto Sans Armenian"]
     arabic: FontStack = ["Noto Sans Arabic"]
+    hebrew: FontStack = ["Noto Sans Hebrew"]
+    devanagari: FontStack = ["Noto Sans Devanagari"]  # Hindi, Marathi, Nepali
+    bengali: FontStack = ["Noto Sans Bengali"]
+    thai: FontStack = ["Noto Sans Thai"]
+    # Chinese, Japanese, Korean (Debian's fonts-noto-cjk); by default the edition's own
+    # variant comes first, as a character shared by the four is drawn differently in each
+    cjk: FontStack = list(CJK_VARIANTS.values())
     fallback: FontStack = ["DejaVu Sans", "sans-serif"]
 
     def stack(self, lang: str) -> str:
@@ -118,7 +128,11 @@ class Fonts(_Settings):
         first = script_of(lang)
         families: list[str] = []
         for script in (first, *SCRIPTS, "fallback"):
-            families += [f for f in getattr(self, script) if f not in families]
+            wanted = getattr(self, script)
+            if script == "cjk" and "cjk" not in self.model_fields_set:
+                own = CJK_VARIANTS.get(script_code(lang))
+                wanted = sorted(wanted, key=lambda family: family != own)  # stable: own first
+            families += [f for f in wanted if f not in families]
         return ", ".join(f if f in GENERIC_FAMILIES else f'"{f}"' for f in families)
 
 

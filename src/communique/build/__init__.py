@@ -214,7 +214,10 @@ def execute(run: _Run, todo: list[Job]) -> None:
             run.result.editions.append(outcome.edition)
             if run.complete:
                 inputs = run.prints.inputs(run.prints.relevant(outcome.opened, job.path.parent))
-                run.record.editions[job.key] = {"fixed": run.fixed[job.key], "inputs": inputs,
+                # an edition written with an error (its PDF refused for a missing glyph) is in
+                # the report but never up to date: the next build tries again
+                fixed = None if any(p.is_error for p in outcome.problems) else run.fixed[job.key]
+                run.record.editions[job.key] = {"fixed": fixed, "inputs": inputs,
                                                 "result": edition_to_record(outcome.edition)}
         run.progress.finished(outcome)
 

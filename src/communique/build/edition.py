@@ -115,12 +115,14 @@ def make_edition(doc: Document, job: Job, *, fallback: bool = False) -> MadeStep
         if not isinstance(done, Made):
             raise TypeError(f"the {output.name} output asked for a second printout")
         made[output.name] = done
+    refused = [p for result in made.values() for p in result.refused]
     problems = publication_problems(ctx.problems) if options.publish else ctx.problems
-    if any(p.is_error for p in problems):
-        return None, problems  # the previous output stays as it was
-    if job.write and (refused := _outside(ctx)):
-        return None, [*problems, refused]
-    return _edition(job, ctx, chosen, made), problems
+    if any(p.is_error for p in problems) or (refused and options.publish):
+        return None, problems + refused  # the previous output stays as it was
+    if job.write and (outside := _outside(ctx)):
+        return None, [*problems, outside]
+    # an output that refused its own files (a PDF missing a glyph) leaves the others written
+    return _edition(job, ctx, chosen, made), problems + refused
 
 
 def wanted(job: Job) -> list[Output]:
@@ -148,7 +150,7 @@ def _edition(job: Job, ctx: EditionContext, chosen: list[Output], made: dict[str
         edition.notes = len(result.notes) if result.notes is not None else edition.notes
         edition.pages = result.pages if result.pages is not None else edition.pages
         edition.attachments = result.attachments or edition.attachments
-        if job.write:
+        if job.write and not result.refused:
             for path, data in result.files.items():
                 write_atomic(path, data)
             edition.outputs[output.name] = output.path(ctx)

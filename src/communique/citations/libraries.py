@@ -249,23 +249,25 @@ def _read_bibtex(text: str, result: LibraryFile, level: str) -> None:
     lines = _Lines(text)
     line_starts = lines.starts
     for entry in library.entries:
-        start = line_starts[min(entry.start_line, len(line_starts) - 1)]
+        at = entry.start_line or 0  # (bibtexparser knows it for every parsed entry)
+        start = line_starts[min(at, len(line_starts) - 1)]
         next_block = text.find("\n@", start + 1)
         end = len(text) if next_block < 0 else next_block
         try:
             item = _bibtex_to_csl(entry)
         except EntryError as exc:
-            result.problems.append(Problem(result.display, entry.start_line + 1, 1,
+            result.problems.append(Problem(result.display, at + 1, 1,
                                            f"source '{entry.key}': {exc}"))
             continue
         _add(result, entry.key, item, text, start, end, level, lines, _bibtex_field)
     for block in library.failed_blocks:  # after the entries, so a duplicate names the first
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         error = getattr(block.error, "abort_reason", None) or str(block.error)
         if "Duplicate entry key" in error:
             key = getattr(block, "key", None) or error.split("'")[1]
             first = result.entries.get(key)
-            error = f"duplicate id '{key}'" + (f" (first used at line {first.origin.line})" if first else "")
+            error = f"duplicate id '{key}'" + (
+                f" (first used at line {first.origin.line})" if first else "")
         else:
             error = "cannot read BibTeX entry: " + " ".join(error.split())
         result.problems.append(Problem(result.display, line, 1, error))

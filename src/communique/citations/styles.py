@@ -107,9 +107,9 @@ def ibid(cite: Cite, position: Position, words: Words) -> Markup:
     ("Ibid." alone when the place cited is the same too)."""
     if cite.prefix:
         # Translators: "ibid." after a prefix the author wrote, as in "See ibid."
-        out = inline(cite.prefix) + " " + words.pgettext("after a prefix", "ibid.")
+        out = inline(cite.prefix) + " " + isolate_words(words.pgettext("after a prefix", "ibid."), words)
     else:
-        out = Markup(words.gettext("Ibid."))
+        out = isolate_words(Markup(words.gettext("Ibid.")), words)
     return _tail(out, cite, words, locator=not position.same_place)
 
 
@@ -117,8 +117,8 @@ def _tail(out: Markup, cite: Cite, words: Words, locator: bool = True) -> Markup
     """Locator, then the quotation (after a space) or another suffix (after a comma)."""
     if cite.locator and locator:
         out += words.comma + escape(cite.locator)
-    if cite.quote:
-        out += " " + inline(cite.quote)
+    if cite.quote:  # a quotation keeps its own order ("“10. Condemns…”" in a Persian note)
+        out += " " + isolate_words(inline(cite.quote), words)
     elif cite.suffix:
         out += words.comma + inline(cite.suffix)
     return out
@@ -145,11 +145,12 @@ class UrlStyle:
         if position.form == "short" and position.first_note:
             if cite.prefix:
                 # Translators: a reference back to an earlier note, after a prefix ("See as well: note 3")
-                out = _head(cite) + words.pgettext("after a prefix", "note %(number)s",
-                                                   number=position.first_note)
+                out = _head(cite) + isolate_words(words.pgettext(
+                    "after a prefix", "note %(number)s", number=position.first_note), words)
             else:
                 # Translators: a reference back to the note where a source was first cited in full
-                out = Markup(words.gettext("See note %(number)s", number=position.first_note))
+                out = isolate_words(Markup(words.gettext("See note %(number)s",
+                                                         number=position.first_note)), words)
             return _tail(out, cite, words)
         return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title or "")), cite,
                      words)
@@ -202,8 +203,8 @@ class FullStyle:
         out = Markup(words.comma).join(parts)
         if entry.accessed and entry.url:
             # Translators: when a web source was last read, after its URL: "(accessed 29 September 2020)"
-            out += " (" + words.gettext("accessed %(date)s",
-                                        date=entry.accessed.format(words.locale)) + ")"
+            date = isolate_words(entry.accessed.format(words.locale), words)
+            out += " (" + isolate_words(words.gettext("accessed %(date)s", date=date), words) + ")"
         return out
 
     def _short(self, entry: Entry, words: Words) -> Markup:
@@ -234,6 +235,16 @@ def isolate(text: str) -> Markup:
     return bidi_isolate(text)
 
 
+def isolate_words(text: str | Markup, words: Words) -> Markup:
+    """A style's own words with the number, date or name they carry ("See note 3", "accessed
+    29 September 2020"), kept in their language's order inside a note of the edition's
+    direction: see ``communique.i18n.locale.isolate_words``."""
+    from communique.i18n.locale import direction
+    from communique.i18n.locale import isolate_words as bidi_isolate_words
+
+    return bidi_isolate_words(text, direction(str(words.locale)))
+
+
 def _names(names: tuple[str, ...], words: Words) -> str:
     from babel.lists import format_list
 
@@ -251,7 +262,8 @@ def _short_names(entry: Entry, words: Words) -> Markup:
         families.append(str(csl_name.get("family") or name))
     if len(families) > 3:
         # Translators: a short note's authors when there are more than three ("Smith et al.")
-        return Markup(words.gettext("%(name)s et al.", name=families[0]))
+        name = isolate_words(families[0], words)
+        return isolate_words(Markup(words.gettext("%(name)s et al.", name=name)), words)
     return isolate(_names(tuple(families), words))
 
 

@@ -24,21 +24,21 @@ _BUILTIN = click.option("--builtin", is_flag=True,
 
 
 def _extract(workspace, builtin: bool):
+    """The strings to translate and where their catalogs live. A workspace's catalogs hold the
+    built-in templates' strings as well as its own templates' (it may have none): its editions
+    print both, so a language communique does not ship is one file to fill in."""
     from communique.i18n import ui
 
     if builtin:
         return ui.extract(ui.PACKAGE_ROOT, python=True), ui.BUILTIN_LOCALE
-    if not workspace.templates_dir.is_dir():
-        click.secho(f"{workspace.display(workspace.templates_dir)}: no templates folder in this "
-                    "workspace (use --builtin for communique's own templates)", fg="red", err=True)
-        sys.exit(1)
-    return ui.extract(workspace.templates_dir, python=False), workspace.templates_dir / "locale"
+    return ui.workspace_template(workspace), workspace.templates_dir / "locale"
 
 
 @i18n.command()
 @_BUILTIN
 def extract(builtin: bool) -> None:
-    """Collect the template strings into templates/locale/messages.pot."""
+    """Collect the template strings (the built-in templates' and the workspace's own) into
+    templates/locale/messages.pot."""
     from communique.i18n import ui
 
     workspace = open_workspace()
@@ -55,7 +55,12 @@ def extract(builtin: bool) -> None:
 @click.option("-l", "--lang", "langs", multiple=True, metavar="CODE",
               help="Also start a catalog for this language (repeatable).")
 def update(builtin: bool, langs: tuple[str, ...]) -> None:
-    """Extract the strings again and merge them into every catalog (and new ones for --lang)."""
+    """Extract the strings again and merge them into every catalog (and new ones for --lang).
+
+    A workspace's new catalog holds every string its editions print, the built-in templates'
+    included, already translated where communique ships a translation: the rest is what is
+    left to translate.
+    """
     from communique.i18n import locale as loc
     from communique.i18n import ui
 
@@ -69,7 +74,8 @@ def update(builtin: bool, langs: tuple[str, ...]) -> None:
     root = ui.catalog_root(workspace, "builtin" if builtin else "workspace")
     ui.write_template(catalog, pot, workspace.display(pot), root)
     failed = False
-    for result in ui.update(folder, catalog, list(langs), workspace.display, root):
+    seed = None if builtin else ui.builtin_translations
+    for result in ui.update(folder, catalog, list(langs), workspace.display, root, seed=seed):
         report(result.problems)
         failed |= any(p.is_error for p in result.problems)
         state = "created" if result.created else "updated" if result.written else "up to date"

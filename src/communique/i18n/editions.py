@@ -8,7 +8,9 @@ translation when it can be trusted and the source text otherwise (reported, and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from communique.document import Document
 from communique.errors import ContentError, Problem
@@ -84,6 +86,68 @@ def prepare(doc: Document, workspace: Workspace, lang: str, *, strict: bool = Fa
     if any(p.is_error for p in problems):
         return Prepared(None, problems, fallback, translation)
     return Prepared(edition, problems, fallback, translation)
+
+
+_MISSING_CHAR = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # as for reading a PO file or a statement
+
+
+def glyph_problems(messages: list[str], lang: str,
+                   sources: list[tuple[Path, str]]) -> tuple[list[Problem], list[str]]:
+    """WeasyPrint's warnings split into characters no font has, as one error per character
+    set (40 Chinese characters are one problem, not 40), and the other warnings.
+
+    Each error is located where the first of its characters is written: in ``sources`` (path,
+    display), the edition's translation first, then the statement and the catalogs of template
+    strings; it names the [fonts] setting and the Debian package with a font for them.
+    """
+    missing: dict[loc.CharacterSet, list[str]] = {}
+    rest = []
+    for message in messages:
+        found = _MISSING_CHAR.search(message) if MISSING_GLYPH in message else None
+        if found is None:
+            rest.append(message)
+            continue
+        char = chr(int(found.group(1), 16))
+        chars = missing.setdefault(loc.character_set(char), [])
+        if char not in chars:
+            chars.append(char)
+    problems = []
+    for charset, chars in missing.items():
+        shown = ", ".join(f"{c} U+{ord(c):04X}" for c in chars[:5])
+        shown += f" and {len(chars) - 5} more" if len(chars) > 5 else ""
+        count = f"{len(chars)} {charset.label} character{'s' if len(chars) > 1 else ''}"
+        if charset.package:
+            advice = f"install Debian's {charset.package}"
+            advice += (f", or name a font that has them in [fonts] {charset.setting} of "
+                       f"communique.toml" if charset.setting else
+                       ", or name a font that has them in [fonts] fallback of communique.toml")
+        elif charset.label == "unassigned":
+            advice = "these are not characters Unicode assigns, so no font can draw them"
+        else:
+            advice = "install a font for them, or name one in [fonts] fallback of communique.toml"
+        path, line, column = _first_written(chars, sources)
+        problems.append(Problem(path, line, column,
+                                f"PDF ({lang}): no font has a glyph for {count} ({shown}): "
+                                f"{advice}; the web page is written, the PDF is not"))
+    return problems, rest
+
+
+def _first_written(chars: list[str], sources: list[tuple[Path, str]]) -> tuple[str, int, int]:
+    """The first place one of ``chars`` is written in ``sources``: (display, line, column)."""
+    for path, display in sources:
+        try:
+            if path.stat().st_size > MAX_TEXT_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        offsets = [i for i in (text.find(c) for c in chars) if i >= 0]
+        if offsets:
+            offset = min(offsets)
+            line = text.count("\n", 0, offset) + 1
+            return display, line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return (sources[0][1] if sources else "", 0, 0)
 
 
 def pdf_problem(where: str, lang: str, message: str) -> Problem:

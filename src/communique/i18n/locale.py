@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -41,20 +42,80 @@ def locale(lang: str) -> Locale:
 
 
 # The scripts communique has a font stack for ([fonts] in communique.toml), by ISO 15924 code.
-SCRIPTS = ("latin", "cyrillic", "armenian", "arabic")
-_SCRIPT_CODES = {"Latn": "latin", "Cyrl": "cyrillic", "Armn": "armenian", "Arab": "arabic"}
+# Chinese (simplified and traditional), Japanese and Korean share one: the Noto CJK fonts cover
+# all four, each with its own forms of the shared characters.
+SCRIPTS = ("latin", "cyrillic", "armenian", "arabic", "hebrew", "devanagari", "bengali", "thai",
+           "cjk")
+_SCRIPT_CODES = {"Latn": "latin", "Cyrl": "cyrillic", "Armn": "armenian", "Arab": "arabic",
+                 "Hebr": "hebrew", "Deva": "devanagari", "Beng": "bengali", "Thai": "thai",
+                 "Hans": "cjk", "Hant": "cjk", "Hani": "cjk", "Jpan": "cjk", "Kore": "cjk",
+                 "Hang": "cjk"}
 
-def script_of(lang: str) -> str:
-    """The script a language is written in (``ru`` → cyrillic), one of ``SCRIPTS``."""
+
+def script_code(lang: str) -> str:
+    """The ISO 15924 code of the script a language is written in (``zh`` → ``Hans``,
+    ``zh-TW`` → ``Hant``, ``ja`` → ``Jpan``), as the code says or CLDR finds likely; "" if
+    neither knows."""
     from babel.core import get_global
 
     code = lang.replace("-", "_")
     likely = get_global("likely_subtags")
     full = likely.get(code) or likely.get(code.split("_")[0].lower()) or ""
-    for part in [*code.split("_"), *full.split("_")]:
-        if part in _SCRIPT_CODES:
-            return _SCRIPT_CODES[part]
-    return "latin"
+    for part in [*code.split("_")[1:], *full.split("_")[1:]]:
+        if len(part) == 4 and part.isalpha():
+            return part.title()
+    return ""
+
+
+def script_of(lang: str) -> str:
+    """The script a language is written in (``ru`` → cyrillic), one of ``SCRIPTS``."""
+    return _SCRIPT_CODES.get(script_code(lang), "latin")
+
+
+# Character sets a missing glyph is reported by (the first words of the Unicode names of their
+# characters), with the [fonts] setting that covers them and the Debian package whose fonts do.
+CHARACTER_SETS: tuple[tuple[str, tuple[str, ...], str | None, str], ...] = (
+    ("Chinese, Japanese and Korean", ("CJK ", "IDEOGRAPHIC ", "HIRAGANA ", "KATAKANA ",
+                                      "HANGUL ", "BOPOMOFO ", "KANGXI ", "FULLWIDTH ",
+                                      "HALFWIDTH "), "cjk", "fonts-noto-cjk"),
+    ("Devanagari", ("DEVANAGARI ",), "devanagari", "fonts-noto-core"),
+    ("Bengali", ("BENGALI ",), "bengali", "fonts-noto-core"),
+    ("Thai", ("THAI ",), "thai", "fonts-noto-core"),
+    ("Hebrew", ("HEBREW ",), "hebrew", "fonts-noto-core"),
+    ("Arabic", ("ARABIC ",), "arabic", "fonts-noto-core"),
+    ("Armenian", ("ARMENIAN ",), "armenian", "fonts-noto-core"),
+    ("Cyrillic", ("CYRILLIC ",), "cyrillic", "fonts-noto-core"),
+)
+# Scripts whose Noto fonts Debian ships in fonts-noto-core too (no [fonts] key of their own:
+# they are found through the fallback).
+_NOTO_CORE = ("ETHIOPIC", "GEORGIAN", "GUJARATI", "GURMUKHI", "KANNADA", "KHMER", "LAO",
+              "MALAYALAM", "MYANMAR", "ORIYA", "SINHALA", "SYRIAC", "TAMIL", "TELUGU", "THAANA")
+
+
+@dataclass(frozen=True)
+class CharacterSet:
+    """The set a character belongs to, for a message about a font that lacks it."""
+
+    label: str  # "Chinese, Japanese and Korean", "Georgian", "unassigned"
+    setting: str | None  # its key in [fonts], if it has one
+    package: str | None  # the Debian package with a font for it, if known
+
+
+def character_set(char: str) -> CharacterSet:
+    """Which character set ``char`` belongs to: 年 → Chinese, Japanese and Korean (the cjk
+    font stack, Debian's fonts-noto-cjk)."""
+    name = unicodedata.name(char, "")
+    if not name:
+        return CharacterSet("unassigned", None, None)
+    for label, prefixes, setting, package in CHARACTER_SETS:
+        if name.startswith(prefixes):
+            return CharacterSet(label, setting, package)
+    first = name.split()[0]
+    if first in _NOTO_CORE:
+        return CharacterSet(first.title(), None, "fonts-noto-core")
+    if unicodedata.category(char) == "So":
+        return CharacterSet("symbols and emoji", None, "fonts-noto-color-emoji")
+    return CharacterSet(first.title(), None, None)
 
 
 def known(lang: str) -> bool:
@@ -126,6 +187,66 @@ def isolate(text: str) -> Markup:
     if direction is None:
         return Markup.escape(text)
     return Markup('<bdi dir="{}">{}</bdi>').format(direction, text)
+
+
+def isolate_words(value: str | Markup, edition: str | None = None) -> Markup:
+    """Template words with what they carry (a figure, an index number, a date, a name) kept in
+    the order of the language they are in, in an edition of either direction.
+
+    "3 civilians killed, 27 wounded" printed in English in a Persian edition (a string its
+    catalog lacks) would otherwise read "civilians killed, 27 wounded 3": the paragraph's
+    right-to-left order moves the leading figure to the other end, and "Index: CSR 12/0417"
+    becomes "CSR 12/0417 :Index". The words are wrapped in a ``<bdi>`` whose ``dir`` is that of
+    their first strong letter; values already isolated inside them (a Latin name, a date, an
+    index number, each in its own element with a ``dir``) do not count, so "%(organisation)s
+    از %(addressees)s می‌خواهد:" stays right to left when the organisation's name is Latin.
+    Words without a letter (a figure alone) are left as they are. In a right-to-left edition
+    (``edition``: its direction) everything with a letter is isolated, values inside words
+    too: a Persian date inside English words (a string the catalog lacks) must keep its order
+    whichever words surround it. In a left-to-right edition only right-to-left text is, as
+    words there are in the edition's language or in English, both left to right.
+    ``value``: markup, or text (escaped).
+    """
+    markup = value if isinstance(value, Markup) else Markup.escape(value)
+    direction = text_direction(_own_words(str(markup)))
+    if direction is None or (edition == "ltr" and direction == "ltr"):
+        return markup
+    return Markup('<bdi dir="{}">').format(direction) + markup + Markup("</bdi>")
+
+
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"))
+
+
+def _own_words(html: str) -> str:
+    """The text of ``html`` outside elements that set their own direction (``<bdi>``, or any
+    element with ``dir``): the words that decide the direction of the whole."""
+    from html.parser import HTMLParser
+
+    class Words(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.open: list[tuple[str, bool]] = []
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag not in _VOID:
+                self.open.append((tag, tag == "bdi" or any(name == "dir" for name, _ in attrs)))
+
+        def handle_endtag(self, tag) -> None:
+            for index in range(len(self.open) - 1, -1, -1):
+                if self.open[index][0] == tag:
+                    del self.open[index:]
+                    break
+
+        def handle_data(self, data) -> None:
+            if not any(isolated for _, isolated in self.open):
+                self.text.append(data)
+
+    parser = Words()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.text)
 
 
 def foreign_digits(text: str) -> list[int]:

@@ -16,6 +16,7 @@ reported, never silently printed in English.
 from __future__ import annotations
 
 import contextvars
+import copy
 import gettext as _gettext_module
 import hashlib
 import io
@@ -82,10 +83,31 @@ def catalog_languages(folder: Path) -> list[str]:
 
 
 def _candidates(lang: str) -> list[str]:
-    """``pt-BR`` is looked up as ``pt_BR``, then ``pt``."""
+    """``pt-BR`` is looked up as ``pt_BR``, then ``pt``; a language written in more than one
+    script also by the script it is most likely written in (CLDR's likely subtags), so that
+    ``zh`` and ``zh-CN`` find the ``zh_Hans`` catalog and ``zh-TW`` does not."""
+    from babel.core import get_global
+
     code = lang.replace("-", "_")
     base = code.split("_")[0]
-    return [code] if code == base else [code, base]
+    found = [code] if code != base else []
+    likely = get_global("likely_subtags").get(code) or get_global("likely_subtags").get(base)
+    parts = (likely or "").split("_")
+    if len(parts) > 1 and len(parts[1]) == 4 and _multiscript(base):  # language_Script_REGION
+        scripted = f"{base}_{parts[1]}"
+        if scripted not in found:
+            found.append(scripted)
+    return [*found, base]  # the language itself last: the templates' own is "en"
+
+
+@lru_cache(maxsize=64)
+def _multiscript(base: str) -> bool:
+    """Whether CLDR knows the language in more than one script (zh: Hans, Hant; sr: Cyrl,
+    Latn), the only case where a catalog is named by its script."""
+    from babel import localedata
+
+    return any(name.startswith(base + "_") and len(name.split("_")[1]) == 4
+               for name in localedata.locale_identifiers())
 
 
 # -- compiling ------------------------------------------------------------------------------
@@ -136,6 +158,9 @@ def compile_catalog(po: Path, mo: Path, display: str, lang: str,
     catalog, problems = read_catalog(po, display, lang, root, digest)
     if catalog is None or any(p.is_error for p in problems):
         return problems
+    for message in list(catalog):  # Babel writes an untranslated plural as its English forms,
+        if message.id and not _complete(message.string):  # which would count as translated
+            catalog.delete(message.id, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     from communique.files import write_atomic
@@ -387,12 +412,13 @@ def load(workspace: Workspace, lang: str, *, severity: str = "warning") -> tuple
             break
     own_language = _candidates(lang)[-1] == SOURCE_LANGUAGE
     if not catalog_po and not own_language:
-        problems.append(Problem(workspace.display(po_path(locale_dir(workspace, "workspace"),
-                                                          _candidates(lang)[-1])), 0, 0,
+        target = workspace.display(po_path(locale_dir(workspace, "workspace"),
+                                           lang.replace("-", "_")))
+        problems.append(Problem(target, 0, 0,
                                 f"no catalog of template strings for {loc.name(lang)} ({lang}): "
-                                f"the templates' own words are printed in English "
-                                f"(create it with 'communique i18n update --lang {lang}')",
-                                severity))
+                                f"the templates' own words are printed in English (run "
+                                f"'communique i18n update --lang {lang}', then translate the "
+                                f"strings of {target})", severity))
     strings = Strings(lang, messages, plural_expr, track=bool(catalog_po) and not own_language,
                       catalog=catalog_po, refused=refused)
     return strings, problems
@@ -509,6 +535,54 @@ def extract(root: Path, *, python: bool) -> Catalog:
     return catalog
 
 
+def workspace_template(workspace: Workspace) -> Catalog:
+    """What a workspace's catalogs translate: every built-in template string (the workspace's
+    editions print them too) and the strings of its own templates, if it has any.
+
+    Without the built-in strings a workspace with no templates of its own would get an empty
+    catalog, and its language would still print the built-in templates' words in English.
+    """
+    pot = BUILTIN_LOCALE / f"{DOMAIN}.pot"
+    builtin, _ = read_catalog(pot, str(pot), root=BUILTIN_LOCALE)
+    catalog = (extract(workspace.templates_dir, python=False) if workspace.templates_dir.is_dir()
+               else extract_nothing())
+    for message in builtin or ():
+        if message.id and catalog.get(message.id, context=message.context) is None:
+            catalog.add(message.id, None, message.locations, auto_comments=message.auto_comments,
+                        flags=message.flags, context=message.context)
+    return catalog
+
+
+def extract_nothing() -> Catalog:
+    """An empty template, with the header every template of communique has."""
+    from communique import __version__
+
+    return Catalog(project="communique", version=__version__, charset="utf-8", fuzzy=False,
+                   copyright_holder="", msgid_bugs_address="", header_comment=HEADER)
+
+
+def builtin_translations(lang: str) -> dict:
+    """The built-in catalog's translations for ``lang`` ({(msgid, context): string}), which a
+    workspace catalog starts from: only its own words are then left to translate."""
+    for code in _candidates(lang):
+        po = po_path(BUILTIN_LOCALE, code)
+        if po.is_file():
+            catalog, _ = read_catalog(po, str(po), code, BUILTIN_LOCALE)
+            if catalog is not None:
+                return {(_key(m.id), m.context): m.string for m in catalog
+                        if m.id and not m.fuzzy and _complete(m.string)}
+    return {}
+
+
+def _key(msgid) -> str:
+    return msgid[0] if isinstance(msgid, (list, tuple)) else msgid
+
+
+def _complete(string) -> bool:
+    forms = string if isinstance(string, (list, tuple)) else [string]
+    return bool(forms) and all(forms)
+
+
 def _po_bytes(catalog: Catalog, *, template: bool = False) -> bytes:
     """The catalog as PO text. Locations name files without line numbers, so that moving a
     line in a template does not rewrite every catalog."""
@@ -549,12 +623,14 @@ class Updated:
 
 
 def update(folder: Path, template: Catalog, langs: list[str], display,
-           root: Path | None = None) -> list[Updated]:
+           root: Path | None = None, *, seed=None) -> list[Updated]:
     """Merge the template into every catalog under ``folder`` (and create ``langs`` missing);
     each must lie inside ``root`` (the workspace, or the built-in locale folder).
 
     Template strings are identified by their msgid, so Babel's own update is the right tool
     here: a changed string keeps its old translation as fuzzy, and a removed one turns obsolete.
+    ``seed(lang)`` gives translations ({(msgid, context): string}) for strings a catalog has
+    not translated yet (a workspace's catalogs start from the built-in ones).
     """
     from communique.files import write_atomic
 
@@ -577,7 +653,20 @@ def update(folder: Path, template: Catalog, langs: list[str], display,
                               last_translator="", language_team=loc.name(lang),
                               header_comment=f"# {loc.name(lang)} template strings.\n#")
             result.created = True
-        catalog.update(template, update_creation_date=False)
+        # a copy: Babel puts the template's own messages into the catalog, and a translation
+        # filled in below would otherwise reach the next language's catalog
+        catalog.update(copy.deepcopy(template), update_creation_date=False)
+        known = seed(lang) if seed else {}
+        for message in catalog:
+            found = known.get((_key(message.id), message.context))
+            if message.id and found and not message.fuzzy and not any(
+                    message.string if isinstance(message.string, (list, tuple))
+                    else [message.string]):
+                if isinstance(found, (list, tuple)) != isinstance(message.id, (list, tuple)):
+                    continue
+                if isinstance(found, (list, tuple)) and len(found) != catalog.num_plurals:
+                    continue
+                message.string = tuple(found) if isinstance(found, (list, tuple)) else found
         data = _po_bytes(catalog)
         if not po.is_file() or po.read_bytes() != data:
             write_atomic(po, data)

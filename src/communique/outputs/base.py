@@ -50,12 +50,17 @@ class EditionContext:
 @dataclass
 class Made:
     """What an output made for one edition: its files (path -> bytes, written by the build);
-    ``notes``, ``pages`` and ``attachments`` when it knows them (the web page, the PDF)."""
+    ``notes``, ``pages`` and ``attachments`` when it knows them (the web page, the PDF).
+
+    ``refused``: errors that stop this output's files only (a PDF with a character no font
+    has); the edition's other outputs are still written, as nothing is wrong with them.
+    """
 
     files: dict[Path, bytes] = field(default_factory=dict)
     notes: list[Note] | None = None
     pages: int | None = None
     attachments: list[str] | None = None  # the files attached to a PDF (archive mode)
+    refused: list[Problem] = field(default_factory=list)
 
 
 Steps = Generator["PrintRequest | Await", "Printout | None", Made]

@@ -34,7 +34,7 @@ class PrintOutput:
         return ctx.folder / f"{ctx.stem}.pdf"
 
     def make(self, ctx: EditionContext, made: dict[str, Made]) -> Steps:
-        from communique.i18n.editions import pdf_problem
+        from communique.i18n.editions import glyph_problems, pdf_problem
         from communique.render.html import render
 
         rendered = render(ctx.doc, ctx.workspace, "print", fallback=ctx.fallback,
@@ -48,13 +48,39 @@ class PrintOutput:
             raise RuntimeError("the print output was resumed without its printout")
         checked = edition_pdf(ctx.doc, rendered, request, printout)
         where = ctx.doc.located.display
-        for message in checked.printed.warnings:
-            ctx.problems.append(pdf_problem(where, ctx.lang, message))  # a missing glyph: error
+        # a character no font has: the PDF would show a box, so it is refused; a browser has
+        # fonts of its own, so the web page is still written
+        refused, warnings = glyph_problems(checked.printed.warnings, ctx.lang,
+                                           _text_sources(ctx))
+        for message in warnings:
+            ctx.problems.append(pdf_problem(where, ctx.lang, message))
         ctx.problems.extend(checked.problems)  # notes away from their call, layout, structure
         pdf = self.path(ctx)
+        if refused:
+            return Made(pages=checked.printed.pages, refused=refused)
         return Made({pdf: checked.printed.pdf, pdf.with_suffix(".png"): checked.thumbnail},
                     pages=checked.printed.pages,
                     attachments=[f.name for f in request.attachments])
+
+
+def _text_sources(ctx: EditionContext) -> list[tuple[Path, str]]:
+    """The files an edition's characters come from, where a missing glyph is looked for: its
+    translation, the statement, the catalogs of template strings (the workspace's first)."""
+    from communique.i18n import content, ui
+
+    statement = ctx.doc.located.path
+    found = []
+    translation = content.po_path(statement.parent, ctx.lang)
+    if translation.is_file():
+        found.append(translation)
+    found.append(statement)
+    for origin in ("workspace", "builtin"):
+        for code in ui._candidates(ctx.lang):
+            po = ui.po_path(ui.locale_dir(ctx.workspace, origin), code)
+            if po.is_file():
+                found.append(po)
+                break
+    return [(path, ctx.workspace.display(path)) for path in found]
 
 
 @dataclass

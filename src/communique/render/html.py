@@ -71,7 +71,7 @@ def environment(templates_dir: Path | None, cache_dir: Path | None = None) -> ji
     )
     ui.install(env)  # gettext follows the edition being rendered (``ui.active``)
     env.filters.update(plain=plain, date=_date, number=_number, join=_join, datetime=_datetime,
-                       period=_period, asset=_asset)
+                       period=_period, asset=_asset, isolate=_isolate)
     env.globals.update(timeline=_timeline)
     return env
 
@@ -152,6 +152,13 @@ def _timeline(ctx, incidents, *, title: str, killed: str, wounded: str, verified
     labels = TimelineLabels(title, killed, wounded, verified, unverified)
     return timeline_chart(items, labels, lang=str(ctx["lang"]), style=style, direction=ctx["dir"],
                           desc=desc, chart_id=id)
+
+
+@jinja2.pass_context
+def _isolate(ctx, value) -> Markup:
+    """Words that carry a figure, an index number, a date or a name, and such values, kept in
+    their own language's order in an edition of either direction (``i18n.locale.isolate_words``)."""
+    return i18n_locale.isolate_words(value, ctx.get("dir"))
 
 
 @jinja2.pass_context

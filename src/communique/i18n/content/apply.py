@@ -25,7 +25,8 @@ def document(doc: Document, translation: Translation,
     data = copy.deepcopy(doc.located.data)
     accepted = {s.unit.path: s for s in translation.states if s.state == "translated"}
     for path, state in accepted.items():
-        _set(data, path, state.entry.msgstr)
+        if state.entry is not None:  # (a translated unit always has its entry)
+            _set(data, path, state.entry.msgstr)
     data["lang"] = translation.lang
     model = type(doc.statement)
     positions = Positions(translation.text) if translation.text else None
@@ -36,9 +37,10 @@ def document(doc: Document, translation: Translation,
         except ValidationError as exc:
             fixed = False
             for err in exc.errors():
-                state = _state_at(accepted, tuple(err["loc"]))
-                if state is None:
+                found = _state_at(accepted, tuple(err["loc"]))
+                if found is None:
                     continue
+                state = found
                 line = positions.msgstr_line(state.entry) if positions else 0
                 state.state = "invalid"
                 state.problems.append(Problem(translation.display, line, 1 if line else 0,

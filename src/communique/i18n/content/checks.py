@@ -184,8 +184,11 @@ _NOT_PROSE = re.compile(rf"@{KEY}|\]\([^)\s]*|<[^>\s]*>|https?://\S+")
 
 
 # A figure, with its thousands separators; not one with letters attached ("the 1990s", "27th"),
-# which a translation may well write in words.
-_FIGURE = re.compile("(?<![^\\W_])\\d+(?:[,.\u00a0\u202f\u2009\u066c' ]\\d{3})*(?![^\\W_])")
+# which a translation may well write in words, except letters of scripts written without
+# spaces, where "9月27日" or "27人" state the figure 27.
+_UNSPACED = "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_LETTER = f"[^\\W_{_UNSPACED}]"
+_FIGURE = re.compile(f"(?<!{_LETTER})\\d+(?:[,.\u00a0\u202f\u2009\u066c' ]\\d{{3}})*(?!{_LETTER})")
 
 
 def _figures(text: str) -> Counter:
@@ -198,7 +201,7 @@ def _figures(text: str) -> Counter:
 def _citation_problem(expected: tuple, got: tuple, rich) -> tuple[int, str]:
     want = [k for note in expected for k in note]
     have = [k for note in got for k in note]
-    offsets = {}
+    offsets: dict[str, int] = {}
     for part in rich:
         if isinstance(part, NoteMark):
             for c in part.cites:
