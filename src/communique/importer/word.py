@@ -368,7 +368,7 @@ class Reader:
             elif tag == _w("commentReference"):
                 comment = self.comments.get(item.get(_w("id")) or "")
                 if comment is not None:
-                    said = " ".join("".join(comment.itertext()).split())
+                    said = " ".join("".join(t.text or "" for t in comment.iter(_w("t"))).split())
                     author = comment.get(_w("author")) or "someone"
                     self.problem(f"a comment by {author} is not imported: “{said[:120]}”")
             elif tag in (_w("drawing"), _w("pict"), _w("object")):
