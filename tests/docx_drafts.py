@@ -40,14 +40,13 @@ class Draft:
     notes: dict[int, str] = field(default_factory=dict)
 
     def sentences(self) -> list[str]:
-        """Every sentence of the draft's text (notes aside), for comparing with a PDF."""
+        """Every sentence of the draft's text, for comparing with a PDF: a sentence with a
+        note call in it is two pieces, before and after the call (the PDF prints its number)."""
         out = []
-        for index, paragraph in enumerate(self.paragraphs):
-            text = "".join(p for p in paragraph if isinstance(p, str))
-            if index in self.headings:
-                out.append(text)
-                continue
-            out += [s for s in re.split(r"(?<=[.;])\s+(?=[A-Z])", text) if s.strip()]
+        for paragraph in self.paragraphs:
+            for text in paragraph:
+                if isinstance(text, str):
+                    out += [s for s in re.split(r"(?<=[.;])\s+(?=[A-Z])", text) if s.strip()]
         return [self.title, *out]
 
 

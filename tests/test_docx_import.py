@@ -111,7 +111,11 @@ def test_seed_draft_builds_a_pdf_holding_every_sentence_and_notes_one_to_eleven(
     assert result.exit_code == 0, result.output
     pdf = PdfReader(ws / "build" / "seed" / "en" / "seed-en.pdf")
     text = squash("".join(page.extract_text() for page in pdf.pages))
-    missing = [s for s in draft.sentences() if squash(s) not in text]
+    body = text  # the running text alone: a sentence may go on over a page's notes and footer
+    for number in range(11, 0, -1):
+        body = body.replace(squash(f"{number} {draft.notes[number]}"), "")
+    body = re.sub(r"AmnestyInternationalPublicStatement\d*|DRAFT", "", body)  # (draft: true)
+    missing = [s for s in draft.sentences() if squash(s) not in body]
     assert not missing
     places = []
     for paragraph in draft.paragraphs:
