@@ -50,10 +50,9 @@ def _family(value: str) -> str:
 Family = Annotated[str, AfterValidator(_family)]
 FontStack = Annotated[list[Family], Field(min_length=1)]
 PAPER_SIZES = ("A3", "A4", "A5", "B4", "B5", "Letter", "Legal")
-# The outputs an edition can have (``communique.outputs.registry()``, a layer above, lists the
-# same names; tests/test_docx_output.py checks that they agree) and those made by default.
+# The outputs ``[documents] outputs`` may name: those of ``communique.outputs.registry()`` (a
+# layer above; tests/test_docx_output.py checks that the two agree).
 OUTPUTS = ("print", "web", "data", "docx")
-DEFAULT_OUTPUTS = ("web", "print", "data")
 
 
 class Organisation(_Settings):
@@ -107,12 +106,15 @@ class Documents(_Settings):
     # Wording of the running footer; a table gives it per language (``{en = "…", fr = "…"}``).
     # Without it, the footer is the organisation's name and the document type.
     footer: str | dict[str, str] | None = None
-    # What every edition is made into: web, print (PDF), data (JSON, CSV), docx (Word).
-    outputs: list[str] = list(DEFAULT_OUTPUTS)
+    # What every edition is made into: web, print (PDF), data (JSON, CSV), docx (Word). Unset:
+    # every output but those made only on request (docx).
+    outputs: list[str] | None = None
 
     @field_validator("outputs")
     @classmethod
-    def _known_outputs(cls, value: list[str]) -> list[str]:
+    def _known_outputs(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
         for name in value:
             if name not in OUTPUTS:
                 close = difflib.get_close_matches(name, OUTPUTS, n=1)

@@ -583,6 +583,7 @@ class DocxOutput:
 
     name = "docx"
     label = "Word"  # in the build report
+    on_request = True  # made only when ``[documents] outputs`` names it
 
     def path(self, ctx: EditionContext) -> Path:
         return ctx.folder / f"{ctx.stem}.docx"
