@@ -100,7 +100,7 @@ def seed_draft() -> Draft:
 def write_docx(draft: Draft, path: Path, *, lang: str = "en", hyperlinked: range = range(1, 6),
                date_line: str | None = None) -> Path:
     """Write ``draft`` as a Word document with real footnotes."""
-    from communique.outputs.docx import WordWriter, _RTL_CHARS
+    from communique.outputs.docx import _RTL_CHARS, WordWriter
 
     rtl = bool(_RTL_CHARS.search(draft.title))
     writer = WordWriter(lang, rtl=rtl)

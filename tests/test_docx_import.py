@@ -260,8 +260,10 @@ def test_lists_emphasis_links_headings_and_notes_become_markdown(ws: Path):
     assert "opening: |\n  The organisation calls for the release of all detainees." in statement
     assert '  - id: what-happened\n    heading: "What happened"' in statement
     body = " ".join(statement.split())
-    assert "Police used *tear gas* and **batons**; see the [report \\[2024\\]](https://example.org/report)" in body
-    assert "and 1 \\* 2 = \\_2\\_ \\<b>.[See as well: @example-org-a] Again.[@example-org-a, “the same page, quoted”]" in body
+    assert ("Police used *tear gas* and **batons**; see the "
+            "[report \\[2024\\]](https://example.org/report)") in body
+    assert ("and 1 \\* 2 = \\_2\\_ \\<b>.[See as well: @example-org-a] "
+            "Again.[@example-org-a, “the same page, quoted”]") in body
     assert "A free note.^[Interview with a witness, see [the transcript](https://example.org/b)]" in body
     assert "- first demand - second demand 1. step one 1. step two" in body
     assert "body: | \\# Not a heading, and 1. not a list." in body

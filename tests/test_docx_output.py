@@ -136,7 +136,7 @@ def test_language_footer_and_core_properties(built: Path):
     props = opened.core_properties
     assert props.language == "ru" and props.author == "Amnesty International"
     assert props.title.startswith("Азербайджан и Армения")
-    assert props.created == props.modified == dt.datetime(2020, 9, 29, tzinfo=dt.timezone.utc)
+    assert props.created == props.modified == dt.datetime(2020, 9, 29, tzinfo=dt.UTC)
     lang = part(path, "word/styles.xml").find(f".//{W}docDefaults//{W}lang")
     assert lang.get(f"{W}val") == "ru"
     footer = " ".join(p.text for p in opened.sections[0].footer.paragraphs)

@@ -13,17 +13,17 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from communique import outputs
 from communique.build.model import Edition, Job, Outcome
 from communique.errors import Problem
 from communique.files import write_atomic
-from communique import outputs
-from communique.outputs import EditionContext, Made, Output, Steps as OutputSteps
+from communique.outputs import EditionContext, Made, Output
+from communique.outputs import Steps as OutputSteps
 from communique.presses import AWAIT, Await
 
 if TYPE_CHECKING:
     from communique.document import Document
     from communique.render.pdf import Printout, PrintRequest
-    from communique.workspace import Workspace
 
 Loaded = tuple["Document | None", list[Problem], set[str]]  # a statement read while planning
 EditionSteps = Generator["PrintRequest | Await", "Printout | None", Outcome]
@@ -65,7 +65,7 @@ def edition_steps(job: Job, loaded: dict[Path, Loaded] | None = None) -> Edition
                 edition.fallbacks = len(translation.fallbacks)
         except TemplateError as exc:
             problems.append(exc.problem)
-        except Exception as exc:  # noqa: BLE001 -- a crash in one edition must not stop the others
+        except Exception as exc:
             problems.append(edition_failure(job.workspace.display(job.path), job.lang, exc))
     return Outcome(job, edition, problems, read, 0.0)
 

@@ -30,13 +30,13 @@ def import_(draft: Path, slug: str | None, kind: str | None, lang: str | None, f
     free note. Tables, images, comments and tracked changes are reported at their paragraph
     (pending tracked changes are imported as accepted). The statement is marked draft: true.
     """
-    from communique.importer import ImportError_, import_draft
+    from communique.importer import DraftError, import_draft
 
     started = time.perf_counter()
     workspace = open_workspace()
     try:
         imported = import_draft(draft, workspace, slug=slug, kind=kind, lang=lang, force=force)
-    except ImportError_ as exc:
+    except DraftError as exc:
         report([exc.problem])
         sys.exit(1)
     click.echo(f"wrote {workspace.display(imported.path)}")

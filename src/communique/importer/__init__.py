@@ -44,7 +44,7 @@ _SCRIPTS = (("ar", re.compile("[\u0600-\u06ff]")), ("ru", re.compile("[\u0400-\u
             ("hy", re.compile("[\u0530-\u058f]")))
 
 
-class ImportError_(Exception):
+class DraftError(Exception):
     """The draft cannot be imported (nothing was written); ``problem`` says why, where."""
 
     def __init__(self, problem: Problem):
@@ -78,7 +78,7 @@ def import_draft(draft: Path, workspace: Workspace, *, slug: str | None = None,
     display = display_path(draft, workspace.root)
     kind = kind or workspace.settings.documents.default_type
     if kind not in IMPORTABLE_TYPES:
-        raise ImportError_(Problem(display, 0, 0, f"--type {kind}: a draft can be imported as "
+        raise DraftError(Problem(display, 0, 0, f"--type {kind}: a draft can be imported as "
                                    f"{' or '.join(IMPORTABLE_TYPES)}; an urgent action's "
                                    "addressees, appeal and deadline are not in a draft: "
                                    "start it with `communique new --type urgent-action`"))
@@ -87,11 +87,11 @@ def import_draft(draft: Path, workspace: Workspace, *, slug: str | None = None,
     try:
         checked = check_draft(draft)
     except Refused as exc:
-        raise ImportError_(Problem(display, 0, 0, str(exc))) from None
+        raise DraftError(Problem(display, 0, 0, str(exc))) from None
     try:
         doc = docx.Document(io.BytesIO(checked.data))
-    except Exception as exc:  # noqa: BLE001 -- whatever python-docx meets in a damaged file
-        raise ImportError_(Problem(display, 0, 0, "cannot read the draft as Word "
+    except Exception as exc:
+        raise DraftError(Problem(display, 0, 0, "cannot read the draft as Word "
                                    f"({type(exc).__name__}: {exc})")) from None
     sources = Sources()
     read = Reader(doc, display, sources).read()
@@ -124,19 +124,19 @@ def _target(workspace: Workspace, slug: str, display: str, force: bool) -> Path:
     from communique.scaffold import SLUG
 
     if not SLUG.match(slug):
-        raise ImportError_(Problem(display, 0, 0, f"'{slug}' is not a valid name for a statement: "
+        raise DraftError(Problem(display, 0, 0, f"'{slug}' is not a valid name for a statement: "
                                    "give --slug with lower-case letters, digits and '-'"))
     content = workspace.content_dir
     target = content / slug / "statement.yaml"
     resolved = target.parent.resolve()
     if content.exists() and not resolved.is_relative_to(content.resolve()):
-        raise ImportError_(Problem(display, 0, 0, f"content/{slug} leads out of content/ "
+        raise DraftError(Problem(display, 0, 0, f"content/{slug} leads out of content/ "
                                    "(a symlink): refused"))
     if (target.exists() or target.is_symlink()) and not force:
-        raise ImportError_(Problem(display, 0, 0, f"{workspace.display(target)} already exists: "
+        raise DraftError(Problem(display, 0, 0, f"{workspace.display(target)} already exists: "
                                    "give --force to replace it, or another --slug"))
     if target.is_symlink():
-        raise ImportError_(Problem(display, 0, 0, f"{workspace.display(target)} is a symlink: "
+        raise DraftError(Problem(display, 0, 0, f"{workspace.display(target)} is a symlink: "
                                    "refused"))
     return target
 
@@ -174,7 +174,7 @@ def _map(read: Any, kind: str, lang: str, display: str,
         title_at = next((i for i, p in enumerate(paras[:8]) if p.heading is not None or p.bold), None)
     if title_at is None:
         if not paras:
-            raise ImportError_(Problem(display, 0, 0, "the draft has no text"))
+            raise DraftError(Problem(display, 0, 0, "the draft has no text"))
         title_at = 0
         warn(paras[0], "no title (Title style, heading or bold line): the first paragraph is the title")
     title = paras.pop(title_at)
@@ -243,7 +243,7 @@ def _map(read: Any, kind: str, lang: str, display: str,
             if sections.index(first) < len(sections) - len(background):
                 warn(None, "sections after the background are printed before it")
     if not statement[key]:
-        raise ImportError_(Problem(display, 0, 0, "the draft has no paragraph for the opening"))
+        raise DraftError(Problem(display, 0, 0, "the draft has no paragraph for the opening"))
     count = len(statement.get("sections") or statement.get("chapters") or [])
     mapped.append(f"{count} {'chapters' if kind == 'report' else 'sections'}")
     return statement, mapped, problems
@@ -275,9 +275,9 @@ def _sections(paras: list[Para], background_words: set[str], warn) -> list[dict[
             section_id = f"{base or 'section'}-{n}"
             n += 1
         taken.add(section_id)
+        said = heading.plain.strip(" :.").casefold() if heading else ""
         section: dict[str, Any] = {"id": section_id, "where": heading.where if heading else 0,
-                                   "background": bool(heading) and heading.plain.strip(" :.").casefold()
-                                   in background_words}
+                                   "background": bool(said) and said in background_words}
         if name:
             section["heading"] = escape_start(name)
         return section
@@ -350,7 +350,7 @@ def _date_in(text: str, lang: str) -> dt.date | None:
             try:
                 for number, name in get_month_names("wide", context, locale=code).items():
                     months[name.casefold()] = number
-            except Exception:  # noqa: BLE001 -- an unknown locale has no month names to offer
+            except Exception:
                 continue
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
     if not names:
@@ -426,19 +426,19 @@ def statement_yaml(statement: dict[str, Any], draft_name: str) -> str:
             lines.append(f"{key}: {_scalar(statement[key])}")
     for key in ("opening", "summary"):
         if key in statement:
-            lines += [""] + _block(key, statement[key], 0)
+            lines += ["", *_block(key, statement[key], 0)]
     if statement.get("sections"):
         lines += ["", "sections:"]
         for section in statement["sections"]:
             lines.append(f"  - id: {section['id']}")
             if "heading" in section:
                 lines.append(f"    heading: {_scalar(section['heading'])}")
-            lines += _block("body", section["body"], 4) + [""]
+            lines += [*_block("body", section["body"], 4), ""]
     if statement.get("chapters"):
         lines += ["", "chapters:"]
         for chapter in statement["chapters"]:
             lines += [f"  - id: {chapter['id']}", f"    heading: {_scalar(chapter['heading'])}"]
-            lines += _block("body", chapter["body"], 4) + [""]
+            lines += [*_block("body", chapter["body"], 4), ""]
     if "background" in statement:
         lines += ["", "background:"]
         if "heading" in statement["background"]:

@@ -125,8 +125,8 @@ def _check_archive(archive: zipfile.ZipFile) -> list[str]:
         raise Refused("a macro-enabled document (.docm): communique does not open documents "
                       "that carry macros; save it as Word Document (.docx), without macros")
     if main not in (WORD_MAIN, WORD_TEMPLATE):
-        what = next((label for key, label in OTHER_MAINS.items() if key in (main or "")), None)
-        raise Refused(f"this is {what}, not a Word document" if what else
+        other = next((label for key, label in OTHER_MAINS.items() if key in (main or "")), None)
+        raise Refused(f"this is {other}, not a Word document" if other else
                       "a zip archive, but not a Word document (no Word main part)")
     for entry in entries:
         if entry.filename.endswith((".xml", ".rels")):

@@ -373,7 +373,7 @@ class Reader:
                     self.problem(f"a comment by {author} is not imported: “{said[:120]}”")
             elif tag in (_w("drawing"), _w("pict"), _w("object")):
                 described = item.find(f".//{{{WP}}}docPr")
-                alt = (described.get("descr") or described.get("title") or "") if described is not None else ""
+                alt = "" if described is None else described.get("descr") or described.get("title") or ""
                 self.problem("an image is not imported" + (f" (“{alt[:80]}”)" if alt else "") +
                              ": a report's figures take an image file beside statement.yaml")
             if text:

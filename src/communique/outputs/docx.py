@@ -275,7 +275,7 @@ class WordWriter:
         """The core properties Word shows under File > Info: dates are the statement's."""
         props = self.doc.core_properties
         title, subject, keywords, author = (_clip(t) for t in (title, subject, keywords, author))
-        moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+        moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
         props.title, props.language, props.subject = title, self.lang, subject
         props.author = props.last_modified_by = author
         props.keywords, props.comments, props.category = keywords, "", ""
@@ -491,7 +491,7 @@ class _Converter:
         _trim(note, keep_first=2)
 
     def table(self, table: etree._Element, parent: Any) -> None:
-        rows = [tr for tr in table.iter("tr")]
+        rows = list(table.iter("tr"))
         if not rows:
             return
         width = max(len(tr.findall("th") + tr.findall("td")) for tr in rows)
@@ -538,7 +538,7 @@ def _text(element: etree._Element) -> str:
 def _trim(p: Any, keep_first: int = 0) -> None:
     """Collapse the spaces a browser would: none at the start or end of a paragraph, none
     doubled between runs (``keep_first`` runs are left alone: a footnote's number and its space)."""
-    texts = [t for t in p.iter(_w("t"))][keep_first:]
+    texts = list(p.iter(_w("t")))[keep_first:]
     previous_space = keep_first > 0
     for t in texts:
         text = t.text or ""
