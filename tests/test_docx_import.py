@@ -2,7 +2,8 @@
 
 The reference draft is made from the seed statement in ../shared/seeds/ (tests/docx_drafts.py):
 it must import to a statement whose notes 1–11 sit where the draft calls them, with the same
-texts, and whose PDF holds every sentence of the draft.
+texts, and whose PDF holds every sentence of the draft. Its speed (under 2 s a whole import)
+is measured by benchmarks/import_draft.py, not here: timed tests fail on a busy machine.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -127,20 +126,6 @@ def test_seed_draft_builds_a_pdf_holding_every_sentence_and_notes_one_to_eleven(
     assert len(places) == 11
     for number in range(1, 12):  # every note's text, in order
         assert squash(draft.notes[number].split("https://")[-1][:60]) in text
-
-
-@needs_seed
-def test_importing_the_reference_draft_takes_under_two_seconds(ws: Path):
-    import time
-
-    write_docx(seed_draft(), ws / "seed.docx")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "communique", "import", "seed.docx"], cwd=ws,
-                          capture_output=True, text=True, timeout=60)
-    seconds = time.perf_counter() - started
-    assert done.returncode == 0, done.stderr
-    assert (ws / "content" / "seed" / "statement.yaml").is_file()
-    assert seconds < 2.0, f"{seconds:.2f} s"
 
 
 # -- Arabic and Russian drafts ------------------------------------------------------------
