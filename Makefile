@@ -9,7 +9,7 @@ build: setup
 
 # Every check and every test, slow and browser ones included (what CI runs).
 test:
-	WITH_BROWSER=1 ./scripts/setup.sh
+	WITH_BROWSER=1 WITH_OFFICE=1 ./scripts/setup.sh
 	$(MAKE) --no-print-directory lint-only
 	.venv/bin/python -m pytest -m "" $(PYTEST_ARGS); status=$$?; \
 	if [ $$status = 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; exit $$status

@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 # libharfbuzz-subset0: reproducible font subsetting; libthai0: Pango's word breaks in Thai;
 # fonts-noto-core: Latin, Cyrillic, Armenian, Arabic, Hebrew, Devanagari, Bengali, Thai glyphs;
 # fonts-noto-cjk: Chinese, Japanese and Korean; poppler-utils: pdftoppm/pdftotext for looking at
-# PDFs; chromium: browser tests.
+# PDFs; chromium: browser tests; libreoffice-writer-nogui: opens the Word editions in the tests
+# (WITH_OFFICE=1).
 APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libthai0 fontconfig fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils"
 if [ "${WITH_BROWSER:-0}" = 1 ]; then APT_PACKAGES="$APT_PACKAGES chromium"; fi
+if [ "${WITH_OFFICE:-0}" = 1 ]; then APT_PACKAGES="$APT_PACKAGES libreoffice-writer-nogui"; fi
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

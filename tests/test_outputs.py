@@ -44,7 +44,7 @@ def with_text(monkeypatch):
 
 
 def test_the_built_in_outputs_in_the_order_they_are_made():
-    assert list(registry()) == ["print", "web", "data"]
+    assert list(registry()) == ["print", "web", "data", "docx"]
     for output in registry().values():
         assert output.name and output.label
 

@@ -8,6 +8,7 @@ from communique import __version__
 from communique.commands.build import build
 from communique.commands.check import check
 from communique.commands.i18n import i18n
+from communique.commands.import_ import import_
 from communique.commands.init import init
 from communique.commands.new import new
 from communique.commands.schema import schema
@@ -24,5 +25,6 @@ def main() -> None:
     """Build public statements from structured content into PDF and HTML."""
 
 
-for command in (build, serve, check, sources, init, new, schema, verify, translate, status, i18n):
+for command in (build, serve, check, sources, init, new, import_, schema, verify, translate, status,
+                i18n):
     main.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -80,6 +81,9 @@ FontStack = Annotated[list[Family], Field(min_length=1)]
 CJK_VARIANTS = {"Hans": "Noto Sans CJK SC", "Hant": "Noto Sans CJK TC", "Jpan": "Noto Sans CJK JP",
                 "Kore": "Noto Sans CJK KR"}
 PAPER_SIZES = ("A3", "A4", "A5", "B4", "B5", "Letter", "Legal")
+# The outputs ``[documents] outputs`` may name: those of ``communique.outputs.registry()`` (a
+# layer above; tests/test_docx_output.py checks that the two agree).
+OUTPUTS = ("print", "web", "data", "docx")
 
 
 class Organisation(_Settings):
@@ -144,6 +148,23 @@ class Documents(_Settings):
     # Wording of the running footer; a table gives it per language (``{en = "…", fr = "…"}``).
     # Without it, the footer is the organisation's name and the document type.
     footer: str | dict[str, str] | None = None
+    # What every edition is made into: web, print (PDF), data (JSON, CSV), docx (Word). Unset:
+    # every output but those made only on request (docx).
+    outputs: list[str] | None = None
+
+    @field_validator("outputs")
+    @classmethod
+    def _known_outputs(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        for name in value:
+            if name not in OUTPUTS:
+                close = difflib.get_close_matches(name, OUTPUTS, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise ValueError(f"unknown output '{name}' ({hint}known: {', '.join(OUTPUTS)})")
+        if not value:
+            raise ValueError(f"name at least one output ({', '.join(OUTPUTS)})")
+        return list(dict.fromkeys(value))
 
     @field_validator("default_type")
     @classmethod

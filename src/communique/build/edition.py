@@ -126,11 +126,16 @@ def make_edition(doc: Document, job: Job, *, fallback: bool = False) -> MadeStep
 
 
 def wanted(job: Job) -> list[Output]:
-    """The outputs to make for a job: all of them, only the web page when checking (nothing is
-    written) or those the job names (the preview's first pass: the web page)."""
+    """The outputs to make for a job: those the workspace asks for (``[documents] outputs``;
+    unset, every output but those made only on request), only the web page when checking
+    (nothing is written) or those the job names (the preview's first pass: the web page)."""
     names = ("web",) if not job.write else job.only
+    asked = job.workspace.settings.documents.outputs
+    if names is None and asked is not None:
+        names = tuple(asked)
     return [output for name, output in outputs.registry().items()
-            if names is None or name in names]
+            if (names is None and not getattr(output, "on_request", False))
+            or (names is not None and name in names)]
 
 
 def _advance(steps: OutputSteps, value: Printout | None = None) -> PrintRequest | Await | Made:

@@ -1,7 +1,8 @@
 """The outputs of an edition: each one a module, registered here by name.
 
 An edition (a statement in one language) is made into several outputs: the web page
-(:mod:`.web`), the print PDF (:mod:`.print`), the data a researcher can reuse (:mod:`.data`).
+(:mod:`.web`), the print PDF (:mod:`.print`), the data a researcher can reuse (:mod:`.data`),
+the Word edition (:mod:`.docx`, made only when ``[documents] outputs`` names it).
 Each is an :class:`Output`: it makes its files for one edition from an :class:`EditionContext`
 and returns them as bytes (:class:`Made`); its problems go to the context's list, in the order
 they are found. The build writes every file of
@@ -29,8 +30,9 @@ def registry() -> dict[str, Output]:
     """Every output by name, in the order they are made (the print output first: its press
     prints while the others are made)."""
     from communique.outputs.data import DataOutput
+    from communique.outputs.docx import DocxOutput
     from communique.outputs.print import PrintOutput
     from communique.outputs.web import WebOutput
 
-    made: list[Output] = [PrintOutput(), WebOutput(), DataOutput()]
+    made: list[Output] = [PrintOutput(), WebOutput(), DataOutput(), DocxOutput()]
     return {output.name: output for output in made}
