@@ -324,3 +324,18 @@ def test_files_modified_as_the_record_is_written_are_hashed_next_time(tmp_path: 
     new.write_text("z")  # the same size; within the same second a timestamp may not tell
     os.utime(new, ns=(files[str(new)][1], files[str(new)][1]))
     assert Digests(files).of(new) == Digests().of(new)  # hashed again, not trusted
+
+
+def test_an_edition_recorded_as_never_up_to_date_is_not_an_odd_record(two: Path):
+    """An edition written with an error (its PDF refused for a missing glyph) is recorded with
+    no fixed fingerprint so that the next build tries again; the record is still sound."""
+    from communique.cache import odd
+
+    _run()
+    record = json.loads((two / "build" / CACHE_FILE).read_text())
+    record["editions"]["a/en"]["fixed"] = None
+    assert odd(record, two / "build") is None
+    _edit_record(two, _set(("editions", "a/en", "fixed"), None))
+    result = CliRunner().invoke(main, ["build", "--json", "-j", "1"])
+    assert "unusable" not in result.stderr
+    assert _rebuilt(json.loads(result.stdout)) == ["a/en"]

@@ -330,58 +330,82 @@ def odd(data: dict, build_dir: Path) -> str | None:
     if not (isinstance(files, dict) and isinstance(statements, dict) and isinstance(editions, dict)):
         return "'files', 'statements' and 'editions' must be tables"
     for key, entry in files.items():
-        if not (os.path.isabs(key) and isinstance(entry, list) and len(entry) == 5
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in entry[:4])
-                and _digest(entry[4])):
+        if not _file_entry(key, entry):
             return f"odd file entry {key!r}"
     for slug, entry in statements.items():
-        if not (_slug(slug) and isinstance(entry, dict) and _digest(entry.get("fingerprint"))
-                and isinstance(entry.get("langs"), list) and entry["langs"]
-                and all(isinstance(x, str) and _LANG.fullmatch(x) for x in entry["langs"])
-                and _relative(entry.get("path"))):
+        if not _statement_entry(slug, entry):
             return f"odd statement entry {slug!r}"
     for key, entry in editions.items():
-        slug, _, lang = key.partition("/")
-        if not (_slug(slug) and _LANG.fullmatch(lang) and isinstance(entry, dict)
-                and _digest(entry.get("fixed")) and isinstance(entry.get("inputs"), dict)
-                and isinstance(entry.get("result"), dict)):
-            return f"odd edition entry {key!r}"
-        for name, digest in entry["inputs"].items():
-            if not (_relative(name) and (digest == "" or _digest(digest))):
-                return f"odd input {name!r} of {key!r}"
-        if reason := _odd_result(entry["result"], slug, lang, build_dir):
-            return f"odd result of {key!r}: {reason}"
+        if reason := _odd_edition(key, entry, build_dir):
+            return reason
+    return None
+
+
+def _file_entry(key: str, entry: object) -> bool:
+    """[size, mtime, ctime, inode, digest] of a file named by its absolute path."""
+    return (os.path.isabs(key) and isinstance(entry, list) and len(entry) == 5
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in entry[:4])
+            and _digest(entry[4]))
+
+
+def _statement_entry(slug: str, entry: object) -> bool:
+    if not (_slug(slug) and isinstance(entry, dict) and _digest(entry.get("fingerprint"))):
+        return False
+    langs = entry.get("langs")
+    return (isinstance(langs, list) and bool(langs)
+            and all(isinstance(x, str) and _LANG.fullmatch(x) for x in langs)
+            and _relative(entry.get("path")))
+
+
+def _odd_edition(key: str, entry: object, build_dir: Path) -> str | None:
+    slug, _, lang = key.partition("/")
+    # "fixed" is None for an edition written with an error: never up to date
+    if not (_slug(slug) and _LANG.fullmatch(lang) and isinstance(entry, dict)
+            and (entry.get("fixed") is None or _digest(entry.get("fixed")))
+            and isinstance(entry.get("inputs"), dict) and isinstance(entry.get("result"), dict)):
+        return f"odd edition entry {key!r}"
+    for name, digest in entry["inputs"].items():
+        if not (_relative(name) and (digest == "" or _digest(digest))):
+            return f"odd input {name!r} of {key!r}"
+    if reason := _odd_result(entry["result"], slug, lang, build_dir):
+        return f"odd result of {key!r}: {reason}"
     return None
 
 
 def _odd_result(result: dict, slug: str, lang: str, build_dir: Path) -> str | None:
     if result.get("slug") != slug or result.get("lang") != lang:
         return "another edition's"
-    out = build_dir / slug / lang
-    outputs = result.get("outputs", {})
-    if not isinstance(outputs, dict):
-        return "outputs is not a table"
-    for name, where in outputs.items():
-        # an output is a file of the edition's own folder, as every output writes it
-        if not (isinstance(name, str) and isinstance(where, str) and os.path.isabs(where)
-                and Path(where).parent == out and not Path(where).name.startswith(".")):
-            return f"output {name!r} is not where the build writes it"
-    attachments = result.get("attachments", [])
-    if not (isinstance(attachments, list) and all(isinstance(a, str) for a in attachments)):
-        return "odd attachments"
-    if not all(_count(result.get(k), optional=k in ("units", "fallbacks"))
-               for k in ("pages", "notes", "units", "fallbacks")):
-        return "a count is not a number"
-    seconds = result.get("seconds", 0.0)
-    if not (isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0):
-        return "a time is not a number"
-    problems = result.get("problems", [])
-    if not isinstance(problems, list) or not all(
-            isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and _count(p[1])
-            and _count(p[2]) and isinstance(p[3], str) and p[4] in ("error", "warning")
-            for p in problems):
-        return "odd problems"
-    return None
+    checks = ((_outputs_in(result.get("outputs", {}), build_dir / slug / lang),
+               "an output is not where the build writes it"),
+              (_strings(result.get("attachments", [])), "odd attachments"),
+              (all(_count(result.get(k), optional=k in ("units", "fallbacks"))
+                   for k in ("pages", "notes", "units", "fallbacks")), "a count is not a number"),
+              (_seconds(result.get("seconds", 0.0)), "a time is not a number"),
+              (_problems(result.get("problems", [])), "odd problems"))
+    return next((reason for ok, reason in checks if not ok), None)
+
+
+def _outputs_in(outputs: object, out: Path) -> bool:
+    """Every output a file of the edition's own folder, as every output writes it."""
+    return isinstance(outputs, dict) and all(
+        isinstance(name, str) and isinstance(where, str) and os.path.isabs(where)
+        and Path(where).parent == out and not Path(where).name.startswith(".")
+        for name, where in outputs.items())
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(a, str) for a in value)
+
+
+def _seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _problems(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and _count(p[1])
+        and _count(p[2]) and isinstance(p[3], str) and p[4] in ("error", "warning")
+        for p in value)
 
 
 # Recording the files an edition opens. An audit hook cannot be removed once added, so one

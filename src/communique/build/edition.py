@@ -9,7 +9,7 @@ no output found an error. Every error is caught: the outcome says what went wron
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +95,22 @@ def make_edition(doc: Document, job: Job, *, fallback: bool = False) -> MadeStep
     ctx = EditionContext(doc, job.slug, workspace, strings, options, fallback, job.langs,
                          problems)
     chosen = wanted(job)
+    made = yield from _make(ctx, chosen, lambda: ctx.problems.extend(strings.problems(severity)))
+    refused = [p for result in made.values() for p in result.refused]
+    problems = publication_problems(ctx.problems) if options.publish else ctx.problems
+    if any(p.is_error for p in problems) or (refused and options.publish):
+        return None, problems + refused  # the previous output stays as it was
+    if job.write and (outside := _outside(ctx)):
+        return None, [*problems, outside]
+    # an output that refused its own files (a PDF missing a glyph) leaves the others written
+    return _edition(job, ctx, chosen, made), problems + refused
+
+
+def _make(ctx: EditionContext, chosen: list[Output],
+          between: Callable[[], None]) -> Generator[PrintRequest | Await, Printout | None,
+                                                    dict[str, Made]]:
+    """Run the outputs' steps: each until it is done or waits for its printout, then (after
+    ``between``) resume those waiting, unless an error means nothing will be written."""
     made: dict[str, Made] = {}
     waiting: list[tuple[Output, OutputSteps]] = []
     for output in chosen:
@@ -107,7 +123,7 @@ def make_edition(doc: Document, job: Job, *, fallback: bool = False) -> MadeStep
             made[output.name] = step
         else:
             waiting.append((output, steps))
-    ctx.problems += strings.problems(severity)
+    between()
     for output, steps in waiting:
         if any(p.is_error for p in ctx.problems):
             break  # not written anyway: the printout is not awaited
@@ -115,14 +131,7 @@ def make_edition(doc: Document, job: Job, *, fallback: bool = False) -> MadeStep
         if not isinstance(done, Made):
             raise TypeError(f"the {output.name} output asked for a second printout")
         made[output.name] = done
-    refused = [p for result in made.values() for p in result.refused]
-    problems = publication_problems(ctx.problems) if options.publish else ctx.problems
-    if any(p.is_error for p in problems) or (refused and options.publish):
-        return None, problems + refused  # the previous output stays as it was
-    if job.write and (outside := _outside(ctx)):
-        return None, [*problems, outside]
-    # an output that refused its own files (a PDF missing a glyph) leaves the others written
-    return _edition(job, ctx, chosen, made), problems + refused
+    return made
 
 
 def wanted(job: Job) -> list[Output]:
