@@ -288,44 +288,35 @@ def _bibtex_to_csl(entry) -> dict[str, Any]:
     """A BibTeX/BibLaTeX entry as a CSL-JSON item (the fields communique's styles use)."""
     fields = {f.key.lower(): f.value for f in entry.fields}
     kind = entry.entry_type.lower()
+    url = _bibtex_url(fields)
+    csl_type = BIBTEX_TYPES.get(kind) or ("webpage" if kind == "misc" and url else "document")
+    item: dict[str, Any] = {"type": csl_type}
+    for bib, csl in (("title", "title"), ("shorttitle", "title-short"), ("doi", "DOI"),
+                     ("note", "note"), ("type", "genre"), ("number", "number"),
+                     ("abstract", "abstract"), ("language", "language")):
+        item[csl] = _plain(fields.get(bib))
+    item["URL"] = url
+    item["container-title"] = _plain(fields.get("journaltitle") or fields.get("journal")
+                                     or fields.get("booktitle"))
+    item["publisher"] = _plain(fields.get("publisher") or fields.get("organization")
+                               or fields.get("institution"))
+    for role in ("author", "editor"):
+        item[role] = [_csl_name(n) for n in fields.get(role) or ()]
+    item["issued"] = _bib_date(fields.get("date"), fields.get("year"), fields.get("month"),
+                               fields.get("day"))
+    item["accessed"] = _bib_date(fields.get("urldate"), None, None, None)
+    return {key: value for key, value in item.items() if value}  # what the entry has
+
+
+def _bibtex_url(fields: dict[str, Any]) -> str | None:
+    """The entry's URL: its url field, or a \\url{…} (or bare URL) in howpublished."""
     url = _plain(fields.get("url"))
     if not url and isinstance(fields.get("howpublished"), str):
         # \url{…} (the LaTeX decoder may already have unwrapped it)
         m = _URL_COMMAND.search(fields["howpublished"])
         shown = m.group(1).strip() if m else _plain(fields["howpublished"]) or ""
         url = shown if re.match(r"https?://\S+$", shown) else None
-    csl_type = BIBTEX_TYPES.get(kind)
-    if csl_type is None:
-        csl_type = "webpage" if kind == "misc" and url else "document"
-    item: dict[str, Any] = {"type": csl_type}
-    for bib, csl in (("title", "title"), ("shorttitle", "title-short"), ("doi", "DOI"),
-                     ("note", "note"), ("type", "genre"), ("number", "number"),
-                     ("abstract", "abstract"), ("language", "language")):
-        value = _plain(fields.get(bib))
-        if value:
-            item[csl] = value
-    if url:
-        item["URL"] = url
-    container = _plain(fields.get("journaltitle") or fields.get("journal")
-                       or fields.get("booktitle"))
-    if container:
-        item["container-title"] = container
-    publisher = _plain(fields.get("publisher") or fields.get("organization")
-                       or fields.get("institution"))
-    if publisher:
-        item["publisher"] = publisher
-    for role in ("author", "editor"):
-        names = fields.get(role)
-        if names:
-            item[role] = [_csl_name(n) for n in names]
-    issued = _bib_date(fields.get("date"), fields.get("year"), fields.get("month"),
-                       fields.get("day"))
-    if issued:
-        item["issued"] = issued
-    accessed = _bib_date(fields.get("urldate"), None, None, None)
-    if accessed:
-        item["accessed"] = accessed
-    return item
+    return url
 
 
 def _plain(value: Any) -> str | None:
