@@ -201,84 +201,97 @@ def _placeholder(marks: list, mark) -> str:
 
 def _scan(text: str, base: int, marks: list, problems: list[MarkupProblem], *,
           inside_note: bool) -> str:
-    """Replace citations and notes in ``text`` by placeholders; ``base`` is its raw offset."""
+    """Replace citations and notes in ``text`` by placeholders; ``base`` is its raw offset.
+
+    The scan jumps from one special character to the next (``\\``, a backtick, ``^[``, ``[``);
+    each has its reader, which returns what to write and where to go on.
+    """
+    scan = _Scan(text, base, marks, problems, inside_note)
     out: list[str] = []
-    brackets = _Brackets(text)
     i, n = 0, len(text)
     while i < n:
         special = _SPECIAL.search(text, i)
         if special is None:
             out.append(text[i:])
             break
-        if special.start() > i:
-            out.append(text[i:special.start()])
-            i = special.start()
-        c = text[i]
-        if c == "\\" and i + 1 < n:
-            out.append(text[i:i + 2])
-            i += 2
-            continue
-        if c == "`":
-            run = _BACKTICKS.match(text, i).end() - i  # type: ignore[union-attr]
-            end = brackets.backticks(run, i + run)
-            if end >= 0:
-                out.append(text[i:end + run])
-                i = end + run
-                continue
-            out.append(text[i:i + run])
-            i += run
-            continue
-        if c == "^" and text.startswith("^[", i):
-            close = brackets.close[i + 1]
-            if close < 0:
-                problems.append(MarkupProblem(base + i, "unterminated note: '^[' has no closing ']'",
-                                              "^["))
-                out.append(text[i:])
-                break
-            if inside_note:  # notes never nest: the inner one is not read (nor its own notes)
-                problems.append(MarkupProblem(base + i, "a note cannot contain another note '^['",
-                                              "^["))
-                out.append(text[i:close + 1])
-                i = close + 1
-                continue
-            inner = text[i + 2:close]
-            if not inner.strip():
-                problems.append(MarkupProblem(base + i, "empty note '^[]'", "^["))
-            inner_marks: list = []
-            inner_source = _scan(inner, base + i + 2, inner_marks, problems, inside_note=True)
-            rendered, refused = _render(inner_source, block=False)
-            _check_links(inner, base + i + 2, inner_source, problems, False, refused)
-            rendered = rendered.strip()
-            note = NoteMark(text=_split(rendered, inner_marks), offset=base + i)
-            out.append(_placeholder(marks, note))
-            i = close + 1
-            continue
-        if c == "[":
-            close = brackets.close[i]
-            if close < 0:
-                if brackets.has_key(i + 1, brackets.paragraph_end(i + 1)):
-                    problems.append(MarkupProblem(
-                        base + i, "unterminated citation: '[' before '@' has no closing ']'",
-                        text[i:i + 2]))
-                out.append(c)
-                i += 1
-                continue
-            after = text[close + 1:close + 2]
-            inner = text[i + 1:close]
-            reference_definition = after == ":" and (i == 0 or text[i - 1] == "\n")
-            if after in ("(", "[") or reference_definition or not brackets.has_key(i + 1, close):
-                out.append(c)  # a link or plain brackets: scan inside them as ordinary text
-                i += 1
-                continue
-            cites = _parse_cites(inner, base + i + 1, problems)
-            if cites:
-                mark = InlineCites(cites) if inside_note else NoteMark(cites=cites, offset=base + i)
-                out.append(_placeholder(marks, mark))
-            i = close + 1
-            continue
-        out.append(c)
-        i += 1
+        out.append(text[i:special.start()])
+        piece, i = scan.at(special.start())
+        out.append(piece)
     return "".join(out)
+
+
+class _Scan:
+    """The readers of :func:`_scan`, each given the index of its special character and
+    returning (text to write, index to go on from)."""
+
+    def __init__(self, text: str, base: int, marks: list, problems: list[MarkupProblem],
+                 inside_note: bool):
+        self.text, self.base, self.marks, self.problems = text, base, marks, problems
+        self.inside_note = inside_note
+        self.brackets = _Brackets(text)
+
+    def at(self, i: int) -> tuple[str, int]:
+        text, c = self.text, self.text[i]
+        if c == "\\" and i + 1 < len(text):
+            return text[i:i + 2], i + 2
+        if c == "`":
+            return self.code(i)
+        if c == "^" and text.startswith("^[", i):
+            return self.note(i)
+        if c == "[":
+            return self.citation(i)
+        return c, i + 1
+
+    def code(self, i: int) -> tuple[str, int]:
+        """Code is copied as it is, citations and all; a lone run of backticks too."""
+        run = _BACKTICKS.match(self.text, i).end() - i  # type: ignore[union-attr]
+        end = self.brackets.backticks(run, i + run)
+        stop = end + run if end >= 0 else i + run
+        return self.text[i:stop], stop
+
+    def note(self, i: int) -> tuple[str, int]:
+        """``^[…]``: a free note, scanned for its own citations, as one placeholder."""
+        text, base, problems = self.text, self.base, self.problems
+        close = self.brackets.close[i + 1]
+        if close < 0:
+            problems.append(MarkupProblem(base + i, "unterminated note: '^[' has no closing ']'",
+                                          "^["))
+            return text[i:], len(text)
+        if self.inside_note:  # notes never nest: the inner one is not read (nor its own notes)
+            problems.append(MarkupProblem(base + i, "a note cannot contain another note '^['",
+                                          "^["))
+            return text[i:close + 1], close + 1
+        inner = text[i + 2:close]
+        if not inner.strip():
+            problems.append(MarkupProblem(base + i, "empty note '^[]'", "^["))
+        inner_marks: list = []
+        inner_source = _scan(inner, base + i + 2, inner_marks, problems, inside_note=True)
+        rendered, refused = _render(inner_source, block=False)
+        _check_links(inner, base + i + 2, inner_source, problems, False, refused)
+        note = NoteMark(text=_split(rendered.strip(), inner_marks), offset=base + i)
+        return _placeholder(self.marks, note), close + 1
+
+    def citation(self, i: int) -> tuple[str, int]:
+        """``[@id…]``: a citation (a note of its own, or part of the free note it is in); a
+        link or plain brackets are scanned inside as ordinary text."""
+        text, brackets = self.text, self.brackets
+        close = brackets.close[i]
+        if close < 0:
+            if brackets.has_key(i + 1, brackets.paragraph_end(i + 1)):
+                self.problems.append(MarkupProblem(
+                    self.base + i, "unterminated citation: '[' before '@' has no closing ']'",
+                    text[i:i + 2]))
+            return "[", i + 1
+        after = text[close + 1:close + 2]
+        reference_definition = after == ":" and (i == 0 or text[i - 1] == "\n")
+        if after in ("(", "[") or reference_definition or not brackets.has_key(i + 1, close):
+            return "[", i + 1
+        cites = _parse_cites(text[i + 1:close], self.base + i + 1, self.problems)
+        if not cites:
+            return "", close + 1
+        mark = (InlineCites(cites) if self.inside_note
+                else NoteMark(cites=cites, offset=self.base + i))
+        return _placeholder(self.marks, mark), close + 1
 
 
 class _Brackets:
