@@ -276,22 +276,31 @@ def faithful(msgid, value, single: dict[int, int] | None = None) -> str | None:
         if len(ids) > 1 and index == 0 and len(forms) == 1:
             source = ids[0]
         only = (single or {}).get(index) if len(ids) > 1 else None
-        want, got = _names(source), _names(form)
-        dropped = [n for n in want if n not in got and only is None]
-        added = [n for n in got if n not in want]
-        if dropped:
-            return f"drops the placeholder %({dropped[0]})s"
-        if added:
-            return f"adds the placeholder %({added[0]})s, which the source does not have"
-        extra = _numbers(form) - _numbers(source)
-        if only is not None:
-            extra.pop(only, None)
-        if extra:
-            return (f"writes the figure {next(iter(extra))}, which the source does not: figures "
-                    "come from the statement, through the placeholders")
-        missing = _numbers(source) - _numbers(form)
-        if missing:
-            return f"drops the figure {next(iter(missing))} of the source"
+        why = _unfaithful_form(source, form, only)
+        if why:
+            return why
+    return None
+
+
+def _unfaithful_form(source: str, form: str, only: int | None) -> str | None:
+    """Why one form of a translation misstates its source, or None; ``only`` is the number a
+    plural form is used for when it is used for one number only."""
+    want, got = _names(source), _names(form)
+    dropped = [n for n in want if n not in got and only is None]
+    added = [n for n in got if n not in want]
+    if dropped:
+        return f"drops the placeholder %({dropped[0]})s"
+    if added:
+        return f"adds the placeholder %({added[0]})s, which the source does not have"
+    extra = _numbers(form) - _numbers(source)
+    if only is not None:
+        extra.pop(only, None)
+    if extra:
+        return (f"writes the figure {next(iter(extra))}, which the source does not: figures "
+                "come from the statement, through the placeholders")
+    missing = _numbers(source) - _numbers(form)
+    if missing:
+        return f"drops the figure {next(iter(missing))} of the source"
     return None
 
 
@@ -656,17 +665,7 @@ def update(folder: Path, template: Catalog, langs: list[str], display,
         # a copy: Babel puts the template's own messages into the catalog, and a translation
         # filled in below would otherwise reach the next language's catalog
         catalog.update(copy.deepcopy(template), update_creation_date=False)
-        known = seed(lang) if seed else {}
-        for message in catalog:
-            found = known.get((_key(message.id), message.context))
-            if message.id and found and not message.fuzzy and not any(
-                    message.string if isinstance(message.string, (list, tuple))
-                    else [message.string]):
-                if isinstance(found, (list, tuple)) != isinstance(message.id, (list, tuple)):
-                    continue
-                if isinstance(found, (list, tuple)) and len(found) != catalog.num_plurals:
-                    continue
-                message.string = tuple(found) if isinstance(found, (list, tuple)) else found
+        _fill(catalog, seed(lang) if seed else {})
         data = _po_bytes(catalog)
         if not po.is_file() or po.read_bytes() != data:
             write_atomic(po, data)
@@ -674,6 +673,23 @@ def update(folder: Path, template: Catalog, langs: list[str], display,
         result.translated, result.fuzzy, result.untranslated = statistics(catalog)
         results.append(result)
     return results
+
+
+def _fill(catalog: Catalog, known: dict) -> None:
+    """Give the untranslated messages of ``catalog`` their translation in ``known``, where it
+    has the same shape (singular, or plural with the catalog's number of forms); nothing a
+    translator wrote, fuzzy or not, is touched."""
+    for message in catalog:
+        found = known.get((_key(message.id), message.context))
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if not message.id or not found or message.fuzzy or any(strings):
+            continue
+        plural = isinstance(found, (list, tuple))
+        if plural != isinstance(message.id, (list, tuple)):
+            continue
+        if plural and len(found) != catalog.num_plurals:
+            continue
+        message.string = tuple(found) if plural else found
 
 
 def statistics(catalog: Catalog) -> tuple[int, int, int]:
