@@ -174,35 +174,39 @@ def render_report(workspace: Workspace, record: Cache) -> str:
         group = [r for r in all_rows if r.slug == slug]
         source = (record.statements.get(slug, {}).get("langs") or [None])[0]
         parts.append(f'<section><h2 id="{esc(slug)}">{esc(slug)}</h2><div class="editions">')
-        for r in group:
-            label = f"{_language(r.lang)} ({r.lang})"
-            image = (f'<img src="{esc(r.image)}" alt="First page of the {esc(label)} edition">'
-                     if r.image else '<div class="noimage">no page image</div>')
-            if r.pdf:
-                image = f'<a href="{esc(r.pdf)}">{image}</a>'
-            links = " · ".join(f'<a href="{esc(href)}">{esc(labels.get(name, name))}</a>'
-                               for name, href in r.outputs.items())
-            issues = ""
-            if r.errors or r.warnings:
-                items = "".join(f'<li class="error">{esc(m)}</li>' for m in r.errors)
-                items += "".join(f'<li class="warn">{esc(m)}</li>' for m in r.warnings)
-                issues = (f"<details><summary>{len(r.errors)} error(s), {len(r.warnings)} "
-                          f"warning(s)</summary><ul>{items}</ul></details>")
-            warn_class = ' class="warn"' if r.warnings else ""
-            parts.append(
-                f'<article class="edition" id="{esc(r.slug)}-{esc(r.lang)}">{image}'
-                f'<h3 dir="auto" lang="{esc(r.lang)}">{esc(r.title or r.slug)}</h3>'
-                f"<dl><dt>language</dt><dd>{esc(label)}</dd>"
-                f"<dt>pages</dt><dd>{r.pages}</dd><dt>notes</dt><dd>{r.notes}</dd>"
-                f"<dt>translation</dt><dd>{esc(_translation(r, source))}</dd>"
-                f"<dt>warnings</dt><dd{warn_class}>{len(r.warnings)}</dd>"
-                f"<dt>build time</dt><dd>{r.seconds:.2f} s</dd>"
-                + (f"<dt>attached to the PDF</dt><dd>{esc(', '.join(r.attachments))}</dd>"
-                   if r.attachments else "") + "</dl>"
-                f"<p>{links}</p>{issues}</article>")
+        parts += [_edition(r, source, labels) for r in group]
         parts.append("</div></section>")
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def _edition(r: Row, source: str | None, labels: dict[str, str]) -> str:
+    """One edition's card: its first page, title, counts, links to its outputs, problems."""
+    esc = html.escape
+    label = f"{_language(r.lang)} ({r.lang})"
+    image = (f'<img src="{esc(r.image)}" alt="First page of the {esc(label)} edition">'
+             if r.image else '<div class="noimage">no page image</div>')
+    if r.pdf:
+        image = f'<a href="{esc(r.pdf)}">{image}</a>'
+    links = " · ".join(f'<a href="{esc(href)}">{esc(labels.get(name, name))}</a>'
+                       for name, href in r.outputs.items())
+    issues = ""
+    if r.errors or r.warnings:
+        items = "".join(f'<li class="error">{esc(m)}</li>' for m in r.errors)
+        items += "".join(f'<li class="warn">{esc(m)}</li>' for m in r.warnings)
+        issues = (f"<details><summary>{len(r.errors)} error(s), {len(r.warnings)} "
+                  f"warning(s)</summary><ul>{items}</ul></details>")
+    warn_class = ' class="warn"' if r.warnings else ""
+    attached = (f"<dt>attached to the PDF</dt><dd>{esc(', '.join(r.attachments))}</dd>"
+                if r.attachments else "")
+    return (f'<article class="edition" id="{esc(r.slug)}-{esc(r.lang)}">{image}'
+            f'<h3 dir="auto" lang="{esc(r.lang)}">{esc(r.title or r.slug)}</h3>'
+            f"<dl><dt>language</dt><dd>{esc(label)}</dd>"
+            f"<dt>pages</dt><dd>{r.pages}</dd><dt>notes</dt><dd>{r.notes}</dd>"
+            f"<dt>translation</dt><dd>{esc(_translation(r, source))}</dd>"
+            f"<dt>warnings</dt><dd{warn_class}>{len(r.warnings)}</dd>"
+            f"<dt>build time</dt><dd>{r.seconds:.2f} s</dd>{attached}</dl>"
+            f"<p>{links}</p>{issues}</article>")
 
 
 def write_report(workspace: Workspace, record: Cache) -> Path:
