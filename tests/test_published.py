@@ -114,16 +114,23 @@ def test_translators_comments_are_attached_when_the_workspace_asks(tmp_path):
     assert files[1].data == (tmp_path / "content/s/i18n/ru.po").read_bytes()
 
 
-def test_a_library_in_a_private_folder_or_through_a_symlink_is_not_attached(tmp_path):
+def test_a_library_in_a_private_folder_is_a_located_error(tmp_path):
+    """Its sources would be printed and its path exported (data.json's defined_in): reading
+    it at all would publish what the folder is there to keep in."""
+    statement = make(tmp_path)
+    (statement.parent / "private" / "refs.bib").write_text(BIB)
+    statement.write_text(STATEMENT.replace("[refs.bib, unused.json]", "[private/refs.bib]"))
+    doc, problems = load(statement, find_workspace(tmp_path))
+    assert doc is None
+    assert any(p.line == 15 and p.message == "library 'private/refs.bib' is in the internal "
+               "folder 'private', whose files are never published ([internal] folders)"
+               for p in problems), problems
+
+
+def test_a_library_through_a_symlink_is_not_attached(tmp_path):
     statement = make(tmp_path)
     folder = statement.parent
-    (folder / "private" / "refs.bib").write_text(BIB)
     (folder / "linked.bib").symlink_to(folder / "refs.bib")
-    statement.write_text(STATEMENT.replace("[refs.bib, unused.json]", "[private/refs.bib]"))
-    files, skipped = attachments_of(tmp_path, "en")
-    assert [f.name for f in files] == ["statement.yaml", SOURCES_NAME]
-    assert skipped == ["not attached: 'content/s/private/refs.bib' is in the internal folder "
-                       "'private' ([internal] folders)"]
     statement.write_text(STATEMENT.replace("[refs.bib, unused.json]", "[linked.bib]"))
     files, skipped = attachments_of(tmp_path, "en")
     assert [f.name for f in files] == ["statement.yaml", SOURCES_NAME]
@@ -184,9 +191,9 @@ def test_no_comment_or_internal_field_reaches_any_output(tmp_path, monkeypatch):
         in result.stdout
     outputs = [p for p in (tmp_path / "build").rglob("*") if p.is_file()]
     assert {p.suffix for p in outputs} >= {".pdf", ".html", ".json", ".csv", ".png"}
-    for path in outputs:
+    for path in outputs:  # the record of the build (a hidden file of build/) included
         for chunk in every_byte(path):
-            for secret in (SECRET, PHONE, "Джейн"):
+            for secret in (SECRET, PHONE, "Джейн", "witness-contacts"):
                 assert secret.encode() not in chunk, path
     assert "refs.bib, cited-sources.json" in (tmp_path / "build/index.html").read_text()
     listed = CliRunner().invoke(main, ["verify", "build/s/ru/s-ru.pdf"])

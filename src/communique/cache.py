@@ -90,12 +90,14 @@ def smudged(files: dict[str, list], now_ns: int) -> dict[str, list]:
             for key, entry in files.items()}
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every regular file under ``folder``, hidden ones left out, in a stable order."""
+def _walk(folder: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path]:
+    """Every regular file under ``folder``, hidden ones and folders named in ``skip`` left out,
+    in a stable order."""
     if not folder.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and d != "__pycache__" and d not in skip)
         for name in sorted(filenames):
             if not name.startswith(".") and not name.endswith((".pyc", ".tmp")):
                 yield Path(dirpath, name)
@@ -124,8 +126,11 @@ class Fingerprints:
     """Computes fingerprints for one build, sharing the work that is the same for every edition."""
 
     def __init__(self, root: Path, builtin_templates: Path, digests: Digests,
-                 options: dict | None = None):
+                 options: dict | None = None, internal: Iterable[str] = ()):
         self.root = root.resolve()
+        # [internal] folders: never read by a build (their files are refused), so they change
+        # no edition, and their file names never reach the record kept in build/
+        self.internal = frozenset(internal)
         self.build_dir = self.root / "build"
         self.builtin = builtin_templates.resolve()
         self.digests = digests
@@ -137,7 +142,7 @@ class Fingerprints:
         """(relative path, digest) of every file under ``folder``, computed once a build."""
         if folder not in self._trees:
             self._trees[folder] = [(p.relative_to(folder).as_posix(), self.digests.of(p) or "")
-                                   for p in _walk(folder)]
+                                   for p in _walk(folder, self.internal)]
         return self._trees[folder]
 
     def shared(self) -> str:

@@ -70,7 +70,8 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
                                            "warning"))
     digests = cache.Digests(run.record.files)
     run.prints = cache.Fingerprints(workspace.root, BUILTIN_TEMPLATES, digests,
-                                    run.options.fingerprint() or None)
+                                    run.options.fingerprint() or None,
+                                    workspace.settings.internal.folders)
     planned = plan(run, files)
     todo = select(run, planned, {code.lower() for code in only})
     execute(run, todo)

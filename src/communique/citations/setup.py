@@ -206,6 +206,13 @@ def _workspace_file(setting: Setting, what: str,
     if not real.exists():
         return None, setting.problem(f"{what} '{setting.value}' not found "
                                      f"(looked for {workspace.display(path)})")
+    internal = set(workspace.settings.internal.folders)
+    inside = next((part for part in real.relative_to(workspace.root.resolve()).parts[:-1]
+                   if part in internal), None)
+    if inside is not None:  # its sources would be printed, its path exported: it is published
+        return None, setting.problem(f"{what} '{setting.value}' is in the internal folder "
+                                     f"'{inside}', whose files are never published "
+                                     "([internal] folders)")
     return real, None
 
 
