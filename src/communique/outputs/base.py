@@ -56,6 +56,7 @@ class Made:
     notes: list[Note] | None = None
     pages: int | None = None
     attachments: list[str] | None = None  # the files attached to a PDF (archive mode)
+    listing: dict | None = None  # what the site lists of the edition (the web output's)
 
 
 Steps = Generator["PrintRequest | Await", "Printout | None", Made]
