@@ -47,15 +47,18 @@ def atom(workspace: Workspace, lang: str, mine: list[Entry]) -> bytes:
         feed.author({"name": organisation})
     feed.generator("communique")
     feed.updated(_moment(shown[0].date) if shown else _moment(dt.date(1970, 1, 1)))
+    links = []
     for entry in shown:
         page = absolute(workspace, entry.folder + "index.html")
         item = feed.add_entry(order="append")
         item.id(page)
         item.title(entry.listing["title"])
-        item.link(href=page, rel="alternate", type="text/html", hreflang=lang)
+        mine = [{"href": page, "rel": "alternate", "type": "text/html", "hreflang": lang}]
         if "print" in entry.outputs and entry.pdf_bytes is not None:
-            item.link(href=absolute(workspace, entry.outputs["print"]), rel="enclosure",
-                      type="application/pdf", length=str(entry.pdf_bytes))
+            mine.append({"href": absolute(workspace, entry.outputs["print"]), "rel": "enclosure",
+                         "type": "application/pdf", "length": str(entry.pdf_bytes)})
+        item.link(mine)
+        links.append(mine)
         item.published(_moment(entry.date))
         item.updated(_moment(entry.date))
         if entry.listing["summary"]:
@@ -64,7 +67,25 @@ def atom(workspace: Workspace, lang: str, mine: list[Entry]) -> bytes:
             item.author({"name": organisation})
         for keyword in entry.listing.get("keywords", []):
             item.category(term=keyword)
-    return feed.atom_str(pretty=True)
+    return _entry_links(feed.atom_str(pretty=True), links)
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entry_links(text: bytes, links: list[list[dict[str, str]]]) -> bytes:
+    """The feed with each entry's links as given. feedgen 1.0 writes an entry's links with
+    their ``href`` only (its ``atom_entry`` reads ``rel`` and ``type`` from the element it
+    has just made instead of from the link), so a PDF would read as a second alternate."""
+    from lxml import etree
+
+    tree = etree.fromstring(text)
+    for element, mine in zip(tree.iter(f"{ATOM}entry"), links, strict=True):
+        made = element.findall(f"{ATOM}link")
+        for link, attributes in zip(made, mine, strict=True):
+            for name, value in attributes.items():
+                link.set(name, value)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def sitemap(workspace: Workspace, listed: list[Entry], langs: list[str]) -> bytes:
