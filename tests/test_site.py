@@ -372,11 +372,16 @@ def test_site_text_from_the_record_is_escaped(three):
     assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
-def test_search_index_is_split_by_language(three):
+def test_search_index_is_split_by_language_and_written_in_build_only(three, monkeypatch):
     root, record = three
+    elsewhere = root / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
     make_site(root, record)
     entry = json.loads(read(root, "pagefind/pagefind-entry.json"))
     assert {"en", "ar", "ru"} <= set(entry["languages"])
+    assert list(elsewhere.iterdir()) == []  # nothing in the current directory
+    assert not list((root / "build").glob(".pagefind*"))  # nor its temporary folder
 
 
 # -- whole builds (slow) -----------------------------------------------------------------------

@@ -59,10 +59,12 @@ def write_search(workspace: Workspace,
 async def _index(pages: list[tuple[str, str]], output: Path) -> None:
     from pagefind.index import PagefindIndex
 
-    async with PagefindIndex(config={"keep_index_url": True}) as index:
+    # Written when the block ends, to ``output_path`` only (without one, Pagefind would write
+    # to a "pagefind" folder of the current directory, wherever that is).
+    config = {"keep_index_url": True, "output_path": str(output)}
+    async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
         for url, html in pages:
             await index.add_html_file(content=html, url="/" + url)
-        await index.write_files(output_path=str(output))
 
 
 def _move(staging: Path, target: Path) -> list[str]:
