@@ -301,6 +301,18 @@ def test_without_base_url_no_feed_nor_sitemap_and_one_message(three):
 
 # -- incremental -------------------------------------------------------------------------------
 
+def test_the_search_index_is_made_inside_a_running_event_loop(three):
+    import asyncio
+
+    root, record = three
+
+    async def inside_a_loop():
+        return make_site(root, record)
+
+    problems, _ = asyncio.run(inside_a_loop())
+    assert problems == [] and (root / "build/pagefind/pagefind-ui.js").is_file()
+
+
 def test_the_site_is_made_again_only_when_what_it_shows_changed(three, monkeypatch):
     from communique.site import pages, search
 
@@ -449,8 +461,44 @@ def test_a_card_title_no_font_can_draw_is_an_error(tmp_path):
 
     html = "<html><body><p>Text</p></body></html>"
     card = ("<html><head><style>@page { size: 1200px 630px; margin: 0 }</style></head>"
-            "<body><h1>Title \U0001D800 here</h1></body></html>")  # Sutton SignWriting
+            "<body><h1>Title \u0378 here</h1></body></html>")  # a code point no font has
     printout = press_print(PrintRequest(html, tmp_path, [tmp_path], card=card))
     assert printout.card is not None and struct.unpack(">II", printout.card[16:24]) == (1200, 630)
     missing = [w for w in printout.printed.warnings if w.startswith(CARD_PREFIX)]
     assert missing and pdf_problem("s.yaml", "en", missing[0]).is_error
+
+
+def test_the_preview_serves_the_site_as_it_will_be_published_and_keeps_its_rules(three):
+    import http.client
+    import threading
+
+    from communique.serve import Changes, PreviewServer
+
+    root, record = three
+    make_site(root, record)
+    server = PreviewServer(("127.0.0.1", 0), root / "build", Changes())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+
+    def get(path: str, host: str = f"127.0.0.1:{port}") -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Host": host})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    try:
+        status, landing = get("/")
+        assert status == 200 and b'href="en/index.html"' in landing
+        status, index = get("/ar/")
+        assert status == 200 and "بيان ألفا".encode() in index
+        assert get("/en")[0] == 301  # a folder without its slash, as static hosts do
+        assert get("/pagefind/pagefind-entry.json")[0] == 200
+        assert get("/en/feed.xml")[0] == 200 and get("/sitemap.xml")[0] == 200
+        assert get("/", host="evil.example:80")[0] == 403  # the preview's rules still hold
+        assert get("/.communique-cache.json")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()

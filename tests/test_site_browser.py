@@ -32,6 +32,7 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "content", root / "content")
     result = build_in(root)
     assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr, result.stderr
     return root / "build"
 
 
@@ -69,6 +70,7 @@ def visit(browser, host):
     """Open a page of the site; returns it and the requests it tried outside the host."""
     contexts = []
     outside: list[str] = []
+    errors: list[str] = []
 
     def go(path: str, *, javascript: bool = True):
         context = browser.new_context(viewport={"width": 1000, "height": 800},
@@ -84,6 +86,7 @@ def visit(browser, host):
 
         context.route("**/*", route)
         page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(host + path)
         page.wait_for_load_state("load")
         return page
@@ -91,6 +94,7 @@ def visit(browser, host):
     yield go, outside
     for context in contexts:
         context.close()
+    assert errors == []  # no script error on any page
 
 
 @pytest.mark.parametrize("path", ["en/index.html", "ar/index.html", f"{SLUG}/en/index.html",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +46,7 @@ def write_search(workspace: Workspace,
     try:
         target = output_folder(workspace.root, build / SEARCH_FOLDER)
         shutil.rmtree(staging, ignore_errors=True)
-        asyncio.run(_index(pages, staging))
+        _run_apart(lambda: asyncio.run(_index(pages, staging)))
         names = _move(staging, target)
     except (Refused, OSError, RuntimeError, AssertionError, FileNotFoundError) as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
@@ -54,6 +56,19 @@ def write_search(workspace: Workspace,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [f"{SEARCH_FOLDER}/{name}" for name in names], []
+
+
+def _run_apart(run: Callable[[], None]) -> None:
+    """``run()`` here, or in a thread of its own when this thread already runs an event loop
+    (a program embedding communique, a browser test driving playwright): asyncio.run refuses
+    to start a loop inside another."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        run()
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="communique-search") as pool:
+        pool.submit(run).result()
 
 
 async def _index(pages: list[tuple[str, str]], output: Path) -> None:
