@@ -8,7 +8,6 @@ the slow ones build the example workspace and look at what a reader gets.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import struct
 from html.parser import HTMLParser
@@ -19,7 +18,6 @@ import pytest
 from communique import cache, site
 from communique.errors import ContentError
 from communique.workspace import BUILTIN_TEMPLATES, Workspace, read_settings
-
 from conftest import ROOT, build_in
 
 BASE = "https://www.example.org/statements/"

@@ -32,7 +32,7 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "content", root / "content")
     result = build_in(root)
     assert result.exit_code == 0, result.stderr
-    assert "warning" not in result.stderr, result.stderr
+    assert ": warning:" not in result.stderr, result.stderr
     return root / "build"
 
 
