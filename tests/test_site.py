@@ -299,6 +299,22 @@ def test_without_base_url_no_feed_nor_sitemap_and_one_message(three):
 
 # -- incremental -------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text, line, message", [
+    ("{% extends 'site/base.html.j2' %}{% block main %}{{ items[0].nope() }}{% endblock %}", 1,
+     "template error"),
+    ("line one\n{% if %}", 2, "template syntax error"),
+])
+def test_a_broken_site_template_is_a_located_error_not_a_traceback(three, text, line, message):
+    root, record = three
+    (root / "templates" / "site").mkdir(parents=True)
+    (root / "templates" / "site" / "index.html.j2").write_text(text)
+    problems, _ = make_site(root, record)
+    errors = [p for p in problems if p.is_error]
+    assert [(p.path, p.line) for p in errors] == [("templates/site/index.html.j2", line)]
+    assert message in errors[0].message
+    assert record.site.get("digest") is None  # made again at the next build
+
+
 def test_the_search_index_is_made_inside_a_running_event_loop(three):
     import asyncio
 

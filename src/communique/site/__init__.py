@@ -45,6 +45,14 @@ SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
 
 
+class SiteTemplateError(Exception):
+    """A template of the site is missing or broken; ``problem`` names its file and line."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 @dataclass
 class Entry:
     """One edition as the site lists it (from the record)."""
@@ -152,9 +160,13 @@ def update(workspace: Workspace, record: Cache, prints: Fingerprints) -> list[Pr
     if record.site.get("digest") != digest or not _all_there(build, pages_before):
         from communique.site.pages import write_pages
 
-        written_pages, more = write_pages(workspace, listed, index_languages(workspace, listed))
-        problems += more
         record.site["digest"] = None  # until every file is written
+        try:
+            written_pages, more = write_pages(workspace, listed,
+                                              index_languages(workspace, listed))
+        except SiteTemplateError as exc:  # a workspace's site template is broken
+            return [*problems, exc.problem]
+        problems += more
         _remove(build, sorted(set(pages_before) - set(written_pages)))
     if record.site.get("search") != searched or not _all_there(build, search_before):
         from communique.site.search import write_search

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from communique.errors import Problem
-from communique.site import FEED, Entry, write
+from communique.site import FEED, Entry, SiteTemplateError, write
 
 if TYPE_CHECKING:
     from communique.workspace import Workspace
@@ -162,7 +162,7 @@ def _language_pages(env, workspace: Workspace, lang: str, langs: list[str],
          "count": len(items)}
         for kind, items in sorted(types.items())]
     pages = []
-    template = env.get_template("site/index.html.j2")
+    template = _template(env, workspace, "site/index.html.j2")
     for listing in listings:
         context = _common(workspace, lang, langs, listing.path, listing.first)
         context.update(
@@ -173,11 +173,12 @@ def _language_pages(env, workspace: Workspace, lang: str, langs: list[str],
             tags=[{**t, "href": href(listing.path, t["path"])} for t in tag_links],
             types=[{**t, "href": href(listing.path, t["path"])} for t in type_links],
             description=_description(workspace, lang, listing, mine))
-        pages.append((listing.path, template.render(context)))
+        pages.append((listing.path, _render(env, workspace, template, context)))
     search = f"{lang}/search/index.html"
     context = _common(workspace, lang, langs, search, search)
     context.update(heading=title, description=title)
-    pages.append((search, env.get_template("site/search.html.j2").render(context)))
+    search_page = _template(env, workspace, "site/search.html.j2")
+    pages.append((search, _render(env, workspace, search_page, context)))
     return pages
 
 
@@ -262,4 +263,38 @@ def _landing(env, workspace: Workspace, langs: list[str], landing: str, lang: st
         target=href("index.html", f"{landing}/index.html") if landing != "languages" else None,
         description=context["site_title"], heading=context["site_title"],
         titles={code: site_title(workspace, code) for code in langs})
-    return env.get_template("site/landing.html.j2").render(context)
+    return _render(env, workspace, _template(env, workspace, "site/landing.html.j2"), context)
+
+
+def _template(env, workspace: Workspace, name: str):
+    """A template of the site, or SiteTemplateError naming its file and line."""
+    import jinja2
+
+    from communique.render.html import _template_path
+
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SiteTemplateError(Problem(_template_path(env, exc.filename or exc.name, workspace),
+                                        exc.lineno or 0, 1 if exc.lineno else 0,
+                                        f"template syntax error: {exc.message}")) from None
+    except jinja2.TemplateNotFound as exc:
+        raise SiteTemplateError(Problem(workspace.display(workspace.templates_dir / name), 0, 0,
+                                        f"template '{exc.name}' not found")) from None
+
+
+def _render(env, workspace: Workspace, template, context: dict[str, Any]) -> str:
+    """``template`` rendered, or SiteTemplateError at the template line that failed."""
+    import jinja2
+
+    from communique.render.html import _in_template, _runtime_problem
+
+    try:
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise SiteTemplateError(Problem(workspace.display(workspace.templates_dir), 0, 0,
+                                        f"template '{exc.name}' not found")) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        if not _in_template(exc):
+            raise
+        raise SiteTemplateError(_runtime_problem(env, exc, workspace)) from None
