@@ -47,18 +47,19 @@ def atom(workspace: Workspace, lang: str, mine: list[Entry]) -> bytes:
         feed.author({"name": organisation})
     feed.generator("communique")
     feed.updated(_moment(shown[0].date) if shown else _moment(dt.date(1970, 1, 1)))
-    links = []
+    links: list[list[dict[str, str]]] = []
     for entry in shown:
-        page = absolute(workspace, entry.folder + "index.html")
+        page = absolute(workspace, entry.folder + "index.html") or ""
         item = feed.add_entry(order="append")
         item.id(page)
         item.title(entry.listing["title"])
-        mine = [{"href": page, "rel": "alternate", "type": "text/html", "hreflang": lang}]
+        given = [{"href": page, "rel": "alternate", "type": "text/html", "hreflang": lang}]
         if "print" in entry.outputs and entry.pdf_bytes is not None:
-            mine.append({"href": absolute(workspace, entry.outputs["print"]), "rel": "enclosure",
-                         "type": "application/pdf", "length": str(entry.pdf_bytes)})
-        item.link(mine)
-        links.append(mine)
+            given.append({"href": absolute(workspace, entry.outputs["print"]) or "",
+                          "rel": "enclosure", "type": "application/pdf",
+                          "length": str(entry.pdf_bytes)})
+        item.link(given)
+        links.append(given)
         item.published(_moment(entry.date))
         item.updated(_moment(entry.date))
         if entry.listing["summary"]:
