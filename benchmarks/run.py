@@ -192,6 +192,89 @@ def all_editions(tmp: Path, runs: int) -> dict:
             "rebuilt": rebuilt}
 
 
+SITE_LANGS = ["ru", "hy", "az", "ar"]
+SITE_STATEMENT = """\
+type: public-statement
+lang: en
+date: {date}
+reference: BENCH {n}/2024
+title: Statement number {n} on the situation in region {region}
+keywords: [region {region}, civilians, topic {topic}]
+opening: |
+  The organisation calls on every party to protect civilians in region {region}.[@src]
+sections:
+  - id: facts
+    heading: What happened
+    body: |
+      Statement {n} reports what happened on {date} in region {region}. Witnesses described
+      shelling of homes and a school.[@src]
+sources:
+  src:
+    url: https://example.org/report/{n}
+    title: Report {n}
+"""
+
+
+def site_workspace(tmp: Path, statements: int) -> Path:
+    """``statements`` short statements, each in English and four translations (PO files made by
+    ``communique translate``, every text "translated" as itself, so no edition falls back)."""
+    import datetime as dt
+
+    import polib
+
+    ws = tmp / f"site-{statements}"
+    (ws / "content").mkdir(parents=True)
+    settings = (ROOT / "communique.toml").read_text(encoding="utf-8")
+    (ws / "communique.toml").write_text(f"languages = {json.dumps(SITE_LANGS)}\n\n{settings}",
+                                        encoding="utf-8")
+    start = dt.date(2023, 1, 1)
+    for n in range(statements):
+        folder = ws / "content" / f"statement-{n:03d}"
+        folder.mkdir()
+        (folder / "statement.yaml").write_text(SITE_STATEMENT.format(
+            n=n, date=start + dt.timedelta(days=3 * n), region=n % 7, topic=n % 5),
+            encoding="utf-8")
+    subprocess.run([*CLI, "translate"], cwd=ws, check=True, capture_output=True)
+    for po_path in (ws / "content").glob("*/i18n/*.po"):
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.save()
+    return ws
+
+
+def site_noop(tmp: Path, runs: int, statements: int = 100) -> dict:
+    """No-op builds with the site ([site] in the example settings): the examples, then a
+    workspace of ``statements`` statements in five languages."""
+    examples = copy_workspace(tmp / "site-examples")
+    build(examples)
+    small = median([measure([*CLI, "build", "-q"], examples) for _ in range(runs)])
+    large = site_workspace(tmp, statements)
+    started = time.perf_counter()
+    editions = len(build(large, "-j", "2")["editions"])
+    full = time.perf_counter() - started
+    big = median([measure([*CLI, "build", "-q"], large) for _ in range(runs)])
+    pages = len(list((large / "build").glob("en/**/index.html")))
+    return {"examples": small, "large": big, "statements": statements, "editions": editions,
+            "full": full, "pages": pages,
+            "example_editions": len(list((examples / "build").glob("*/*/*.card.png")))}
+
+
+def site_rows(site: dict) -> list[str]:
+    small, large = site["examples"], site["large"]
+    return [
+        f"| no-op rebuild of the examples with their site ({site['example_editions']} editions,"
+        f" 5 language indexes, feeds, sitemap, search) | {small.seconds:.2f} s | "
+        f"{small.peak_mb:.0f} MB | | ≤ 0.5 s: {verdict(small.seconds <= 0.5)} |",
+        f"| no-op rebuild of {site['statements']} statements × 5 languages with their site "
+        f"({site['editions']} editions; first build {site['full']:.0f} s) | "
+        f"{large.seconds:.2f} s | {large.peak_mb:.0f} MB | | ≤ 1 s: "
+        f"{verdict(large.seconds <= 1.0)} |",
+    ]
+
+
 def report_statement(sections: int) -> str:
     """A long statement: ``sections`` sections of two paragraphs, five sentences, three notes."""
     lines = ["type: public-statement", "lang: en", "date: 2020-09-29",
@@ -295,7 +378,7 @@ def verdict(ok: bool) -> str:
 
 
 def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
-             hostile: dict | None = None) -> str:
+             hostile: dict | None = None, site: dict | None = None) -> str:
     c, b, q = one["communique"], one["bare"], one["quick"]
     overhead = c.seconds / b.seconds - 1
     speedup = many["serial"].seconds / many["parallel"].seconds
@@ -339,6 +422,7 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
         f"| rebuild after a one-word edit of `{EXAMPLE}` | {many['edit'].seconds:.2f} s | "
         f"{many['edit'].peak_mb:.0f} MB | rebuilt {len(touched)} of {many['editions']} | "
         f"only its own editions: {verdict(touched == expected)} |",
+        *(site_rows(site) if site else []),
     ]
     for r in reports:
         ratio = ""
@@ -371,6 +455,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (median)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--only-site", action="store_true",
+                        help="measure only the site's no-op rows and print them (the page "
+                        "is not rewritten)")
     parser.add_argument("--profile", action="store_true",
                         help="also print where one in-process build spends its time")
     args = parser.parse_args()
@@ -383,6 +470,9 @@ def main() -> None:
                         ignore=shutil.ignore_patterns("__pycache__"))
         os.environ["PYTHONPATH"] = os.pathsep.join(
             [str(tmp / "code"), *filter(None, [os.environ.get("PYTHONPATH")])])
+        if args.only_site:
+            print("\n".join(site_rows(site_noop(tmp, args.runs))))
+            return
         print("one edition against bare WeasyPrint ...", file=sys.stderr)
         one = one_edition(tmp, 2 * args.runs)  # a second each: twice the runs, a steadier median
         print("all editions, no-op and one-word rebuilds ...", file=sys.stderr)
@@ -391,9 +481,12 @@ def main() -> None:
         reports = long_reports(tmp, max(3, args.runs // 2))
         print("hostile input: a field of brackets, a library of 60,000 ...", file=sys.stderr)
         hostile = hostile_input(tmp, max(3, args.runs // 2))
+        print("no-op builds with the site: examples, 100 statements x 5 languages ...",
+              file=sys.stderr)
+        site = site_noop(tmp, args.runs)
         if args.profile:
             print(profile(tmp))
-    table = markdown(one, many, reports, args.runs, time.perf_counter() - started, hostile)
+    table = markdown(one, many, reports, args.runs, time.perf_counter() - started, hostile, site)
     previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
     notes = previous.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in previous else "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)

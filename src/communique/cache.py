@@ -251,7 +251,8 @@ class Cache:
     """The record in ``build/.communique-cache.json``: fingerprints and results of each edition.
 
     ``editions`` maps ``"<slug>/<lang>"`` to ``{"fixed", "inputs", "result"}``; ``statements``
-    maps a slug to ``{"fingerprint", "langs", "path"}``. A missing record or one of an older
+    maps a slug to ``{"fingerprint", "langs", "path"}``; ``site`` is ``{"digest", "search",
+    "files"}`` (see :mod:`communique.site`). A missing record or one of an older
     format is treated as empty: the next build is then a full one, never a wrong one. A record
     that is odd (not JSON, a part of the wrong type, a path leading anywhere but where this
     build writes and reads) is treated as empty too, and ``warning`` says why.
@@ -267,6 +268,8 @@ class Cache:
         self.files: dict[str, list] = data.get("files", {})
         self.editions: dict[str, dict] = data.get("editions", {})
         self.statements: dict[str, dict] = data.get("statements", {})
+        # The site ([site] in communique.toml): the digests it was last made from and its files.
+        self.site: dict = data.get("site", {})
 
     @classmethod
     def load(cls, build_dir: Path) -> Cache:
@@ -292,7 +295,7 @@ class Cache:
         files = {**self.files, **digests.used}
         files = smudged({k: v for k, v in files.items() if os.path.exists(k)}, time.time_ns())
         data = {"format": FORMAT, "files": files, "statements": self.statements,
-                "editions": self.editions}
+                "editions": self.editions, "site": self.site}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
@@ -343,7 +346,7 @@ def odd(data: dict, build_dir: Path) -> str | None:
     for key, entry in editions.items():
         if reason := _odd_edition(key, entry, build_dir):
             return reason
-    return None
+    return _odd_site(data.get("site", {}))
 
 
 def _file_entry(key: str, entry: object) -> bool:
@@ -380,6 +383,8 @@ def _odd_edition(key: str, entry: object, build_dir: Path) -> str | None:
 def _odd_result(result: dict, slug: str, lang: str, build_dir: Path) -> str | None:
     if result.get("slug") != slug or result.get("lang") != lang:
         return "another edition's"
+    if (reason := _odd_listing(result.get("listing"))) is not None:
+        return reason
     checks = ((_outputs_in(result.get("outputs", {}), build_dir / slug / lang),
                "an output is not where the build writes it"),
               (_strings(result.get("attachments", [])), "odd attachments"),
@@ -411,6 +416,43 @@ def _problems(value: object) -> bool:
         isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and _count(p[1])
         and _count(p[2]) and isinstance(p[3], str) and p[4] in ("error", "warning")
         for p in value)
+
+
+LISTING_TEXT = ("type", "date", "title", "summary")  # the texts every listing has
+LISTING_OPTIONAL = ("reference", "embargo")
+LISTING_FLAGS = ("draft", "fallback")
+
+
+def _odd_listing(listing: object) -> str | None:
+    """What is wrong with an edition's listing (what the site shows of it), or None. Its texts
+    are escaped wherever they are printed; here they must only have the shape the build writes."""
+    if listing is None:
+        return None
+    if not isinstance(listing, dict):
+        return "odd listing"
+    if not (all(isinstance(listing.get(k), str) for k in LISTING_TEXT)
+            and all(listing.get(k) is None or isinstance(listing.get(k), str)
+                    for k in LISTING_OPTIONAL)
+            and all(isinstance(listing.get(k), bool) for k in LISTING_FLAGS)
+            and isinstance(listing.get("keywords"), list)
+            and all(isinstance(k, str) for k in listing["keywords"])
+            and _digest(listing.get("page"))
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", listing["date"])):
+        return "odd listing"
+    return None
+
+
+def _odd_site(site: object) -> str | None:
+    """What is wrong with the record of the site's own files, or None: each a path inside
+    build/ that is not hidden (a later build removes those it no longer makes)."""
+    if not isinstance(site, dict):
+        return "'site' must be a table"
+    if not all(site.get(k) is None or _digest(site.get(k)) for k in ("digest", "search")):
+        return "odd site digest"
+    files = site.get("files", [])
+    if not (isinstance(files, list) and all(_relative(f) for f in files)):
+        return "odd site file"
+    return None
 
 
 # Recording the files an edition opens. An audit hook cannot be removed once added, so one

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from communique.workspace import Workspace
 
 REPORT = "index.html"
+SITE_REPORT = "report.html"  # when build/ is the organisation's site, index.html is its home
+
+
+def report_path(workspace: Workspace) -> Path:
+    """Where the build report is: ``build/index.html``, or ``build/report.html`` when
+    ``[site]`` makes build/ a website (never linked from it, nor listed in its sitemap)."""
+    name = SITE_REPORT if workspace.settings.site is not None else REPORT
+    return workspace.build_dir / name
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 
 
@@ -80,8 +88,8 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
             image = files["print"].with_suffix(".png")
             if image.is_file():
                 row.image = _relative(image, build)
-        if row.html:
-            row.title = _title(files["web"])
+        if row.html:  # the listing has it, with no page to read (a no-op build stays quick)
+            row.title = (data.get("listing") or {}).get("title") or _title(files["web"])
         for path, line, column, message, severity in data.get("problems", []):
             where = f"{path}:{line}:{column}" if line else path
             (row.errors if severity == "error" else row.warnings).append(f"{where}: {message}")
@@ -165,7 +173,8 @@ def render_report(workspace: Workspace, record: Cache) -> str:
     warnings = sum(len(r.warnings) for r in all_rows)
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Build report</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+             '<meta name="robots" content="noindex">', "<title>Build report</title>",
+             f"<style>{CSS}</style>", "</head>", "<body>",
              "<h1>Build report</h1>",
              f'<p class="summary">{len(all_rows)} edition(s) of '
              f'{len({r.slug for r in all_rows})} statement(s); {sum(r.pages for r in all_rows)} '
@@ -210,10 +219,10 @@ def _edition(r: Row, source: str | None, labels: dict[str, str]) -> str:
 
 
 def write_report(workspace: Workspace, record: Cache) -> Path:
-    """Write ``build/index.html`` atomically (only when it changed)."""
+    """Write the report (:func:`report_path`) atomically, only when it changed."""
     from communique.files import write_atomic
 
-    path = workspace.build_dir / REPORT
+    path = report_path(workspace)
     data = render_report(workspace, record).encode("utf-8")
     try:
         same = path.read_bytes() == data

@@ -555,9 +555,12 @@ class Preview:
         result = self.built(workspace, folders, jobs=self.jobs)  # a press that died is replaced
         if result is None:
             return
+        from communique.report import report_path
+
         build_dir = workspace.build_dir
-        paths = ["index.html"] + [_under(e.outputs["print"], build_dir) for e in result.built
-                                  if "print" in e.outputs]
+        paths = ["index.html", _under(report_path(workspace), build_dir)]
+        paths += [_under(e.outputs["print"], build_dir) for e in result.built
+                  if "print" in e.outputs]
         self._tell(paths, result.problems)
         self.say(f"{len(result.built)} edition(s) built, {len(result.editions) - len(result.built)}"
                  f" up to date, {len(result.errors)} error(s) "
@@ -710,7 +713,11 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
         watcher = Watcher(build_dir)
         watcher.follow(root, watched(preview.workspace()))
         url = f"http://{host}:{server.server_address[1]}/"
-        say(f"Serving {url} (the build report; Ctrl-C to stop)")
+        if workspace.settings.site is not None:  # build/ is served as it will be published
+            say(f"Serving {url} (the site as it will be published; the build report is "
+                f"{url}report.html; Ctrl-C to stop)")
+        else:
+            say(f"Serving {url} (the build report; Ctrl-C to stop)")
         if open_browser:
             import webbrowser
 

@@ -259,6 +259,60 @@ def _language(value: str) -> str:
 Language = Annotated[str, AfterValidator(_language)]
 
 
+def _base_url(value: str) -> str:
+    """An absolute http(s) address ending with ``/``: feeds, the sitemap, canonical links and
+    share cards need whole URLs, and every page address is joined to it."""
+    from urllib.parse import urlsplit
+
+    text = value.strip()
+    parts = urlsplit(text)
+    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
+            or parts.fragment or any(ch.isspace() or ch in "<>\"'\\" for ch in text)):
+        raise ValueError(f"'{value}' is not an absolute http(s) address "
+                         "(e.g. https://www.example.org/statements/)")
+    return text if text.endswith("/") else text + "/"
+
+
+PAGE_SIZE = 50  # statements on one index page before it continues on the next
+
+
+class Site(_Settings):
+    """``[site]``: build/ as the organisation's statements website (indexes, feeds, sitemap,
+    search, share cards), published as it is to a static host.
+
+    Without this table build/ holds the editions and the build report only.
+    """
+
+    base_url: Annotated[str, AfterValidator(_base_url)] | None = Field(
+        None, description="Where build/ is published, e.g. https://www.example.org/statements/: "
+        "absolute links for feeds, the sitemap, canonical links and share cards. Without it the "
+        "site works from the file system and has no feeds or sitemap.")
+    title: str | dict[str, str] = Field("", description="The site's name, one or per language "
+                                        "({ en = \"Statements\", ru = \"Заявления\" }); by "
+                                        "default the organisation's name.")
+    languages: list[Language] = Field([], description="The languages that have their own index, "
+                                      "in the order of the language switcher; by default every "
+                                      "language that has an edition.")
+    landing: str = Field("languages", description="What build/index.html, a reader's first "
+                         "page, is: 'languages' (each language's index by its own name) or a "
+                         "language code (that language's index).")
+    page_size: int = Field(PAGE_SIZE, ge=1, le=1000, description="Statements on one index page "
+                           "before the next page.")
+
+    @field_validator("landing")
+    @classmethod
+    def _landing(cls, value: str) -> str:
+        if value != "languages":
+            _language(value)
+        return value
+
+    def title_for(self, lang: str, default: str = "") -> str:
+        if isinstance(self.title, dict):
+            return (self.title.get(lang) or self.title.get(lang.split("-")[0])
+                    or next(iter(self.title.values()), "") or default)
+        return self.title or default
+
+
 class Settings(_Settings):
     """What an organisation sets once for all its statements (``communique.toml``)."""
 
@@ -273,6 +327,7 @@ class Settings(_Settings):
     pdf: PdfOutput = PdfOutput()
     internal: Internal = Internal()
     budget: Budget = Budget()
+    site: Site | None = None  # [site]: build/ is the organisation's website
 
 
 @dataclass
@@ -338,7 +393,7 @@ class Workspace:
 # Names in build/ that are not a statement's: the build report, and the preview server's own
 # address space. A statement folder of that name would collide with them (hidden names, such as
 # the record .communique-cache.json, are never statements).
-RESERVED_SLUGS = ("index.html", "__communique__")
+RESERVED_SLUGS = ("index.html", "__communique__", "report.html", "sitemap.xml", "pagefind")
 
 
 def slug_problem(slug: str) -> str | None:
@@ -347,7 +402,8 @@ def slug_problem(slug: str) -> str | None:
     from communique.errors import printable
 
     if slug.casefold() in RESERVED_SLUGS:
-        what = "the build report" if slug.casefold() == "index.html" else "the preview server"
+        what = {"index.html": "the build report", "__communique__": "the preview server",
+                "report.html": "the build report"}.get(slug.casefold(), "the site")
         return (f"the folder name '{slug}' is reserved for {what} in build/: rename the "
                 "statement's folder")
     if printable(slug) != slug:

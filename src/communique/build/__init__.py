@@ -9,7 +9,8 @@ A build goes in four named steps:
 3. :func:`execute` — the editions to do are built, this process reading and rendering while
    presses (worker processes, :mod:`communique.presses`) print; one edition is
    :func:`communique.build.edition.edition_steps`;
-4. :func:`record` — the incremental record and the build report are written.
+4. :func:`record` — the site is brought up to date when ``[site]`` asks for one
+   (:mod:`communique.site`), then the incremental record and the build report are written.
 
 The content model, Jinja2 and WeasyPrint are imported only where an edition is really built,
 so a build with nothing to do stays quick.
@@ -233,6 +234,10 @@ def record(run: _Run, digests: Any) -> None:
         from communique.report import write_report
 
         try:
+            if run.workspace.settings.site is not None or run.record.site:
+                from communique.site import update
+
+                result.problems += update(run.workspace, run.record, run.prints)
             run.record.save(digests)
             write_report(run.workspace, run.record)
         except OSError as exc:  # build/ made read-only, or a full disk, since the build began

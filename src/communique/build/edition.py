@@ -164,6 +164,7 @@ def _edition(job: Job, ctx: EditionContext, chosen: list[Output], made: dict[str
         edition.notes = len(result.notes) if result.notes is not None else edition.notes
         edition.pages = result.pages if result.pages is not None else edition.pages
         edition.attachments = result.attachments or edition.attachments
+        edition.listing = result.listing or edition.listing
         if job.write and not result.refused:
             for path, data in result.files.items():
                 write_atomic(path, data)

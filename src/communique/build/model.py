@@ -46,6 +46,9 @@ class Edition:
     units: int | None = None
     fallbacks: int | None = None
     attachments: list[str] = field(default_factory=list)  # the files attached to its PDF
+    # What the site's indexes, feeds and sitemap list of it (plain text, from the web output):
+    # type, date, reference, title, summary, keywords, draft, fallback, embargo, page digest.
+    listing: dict | None = None
 
     @property
     def key(self) -> str:

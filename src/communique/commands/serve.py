@@ -15,7 +15,8 @@ from communique.errors import ContentError
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for PDFs (default: one a core).")
-@click.option("--open", "open_browser", is_flag=True, help="Open the build report in a browser.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the build report (with [site]: the site) in a browser.")
 def serve(port: int, jobs: int | None, open_browser: bool) -> None:
     """Preview build/ in a browser, rebuilding and reloading on every save."""
     from communique.presses import default_jobs

@@ -61,6 +61,7 @@ class Made:
     pages: int | None = None
     attachments: list[str] | None = None  # the files attached to a PDF (archive mode)
     refused: list[Problem] = field(default_factory=list)
+    listing: dict | None = None  # what the site lists of the edition (the web output's)
 
 
 Steps = Generator["PrintRequest | Await", "Printout | None", Made]

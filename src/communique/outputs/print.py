@@ -42,6 +42,11 @@ class PrintOutput:
         archive = ctx.options.archive or ctx.workspace.settings.pdf.archive
         request, problems = edition_request(ctx.doc, rendered, ctx.workspace, archive=archive)
         ctx.problems.extend(problems)
+        if ctx.workspace.settings.site is not None:  # the share card, printed by the same press
+            from communique.render.html import render_card
+
+            request.card = render_card(ctx.doc, ctx.workspace, strings=ctx.strings,
+                                       draft=bool(ctx.doc.statement.draft or ctx.fallback))
         yield request
         printout = yield AWAIT  # printed and its first page drawn, here or in a press
         if printout is None:
@@ -58,7 +63,10 @@ class PrintOutput:
         pdf = self.path(ctx)
         if refused:
             return Made(pages=checked.printed.pages, refused=refused)
-        return Made({pdf: checked.printed.pdf, pdf.with_suffix(".png"): checked.thumbnail},
+        files = {pdf: checked.printed.pdf, pdf.with_suffix(".png"): checked.thumbnail}
+        if printout.card is not None:
+            files[card_path(ctx)] = printout.card
+        return Made(files,
                     pages=checked.printed.pages,
                     attachments=[f.name for f in request.attachments])
 
@@ -81,6 +89,11 @@ def _text_sources(ctx: EditionContext) -> list[tuple[Path, str]]:
                 found.append(po)
                 break
     return [(path, ctx.workspace.display(path)) for path in found]
+
+
+def card_path(ctx: EditionContext) -> Path:
+    """The edition's share card: ``<slug>-<lang>.card.png`` beside its PDF."""
+    return ctx.folder / f"{ctx.stem}.card.png"
 
 
 @dataclass

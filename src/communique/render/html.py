@@ -229,6 +229,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "font_family": settings.fonts.stack(lang),
         "statement_dir": str(doc.located.path.parent),
         "editions": editions(lang, languages) if medium == "web" else [],
+        "site": _site(doc, workspace) if medium == "web" else None,
     }
     try:
         template = env.get_template(name)
@@ -274,6 +275,61 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         html = place_notes(raw, notes, macros.call)
         html = html.replace(ENDNOTES, str(macros.endnotes(notes)) if notes else "")
     return Rendered(html, notes, problems)
+
+
+def _site(doc: Document, workspace: Workspace) -> dict[str, Any] | None:
+    """What a web page needs of the site it belongs to (``[site]``, else None): the site's
+    name, its index in the page's language, and with ``base_url`` the page's canonical
+    address and its share card's (Open Graph and Twitter cards need absolute addresses)."""
+    from urllib.parse import quote
+
+    site = workspace.settings.site
+    if site is None:
+        return None
+    statement = doc.statement
+    lang, slug = statement.lang, doc.located.path.parent.name
+    title = site.title_for(lang, workspace.settings.organisation.name or ui._gettext("Statements"))
+    listed = not site.languages or lang in site.languages
+    folder = f"{quote(slug, safe='')}/{quote(lang, safe='')}/"
+    url = site.base_url + folder if site.base_url else None
+    return {"title": title, "index": f"../../{quote(lang, safe='')}/index.html" if listed
+            else "../../index.html", "url": url,
+            "card": f"{url}{quote(f'{slug}-{lang}', safe='')}.card.png" if url else None}
+
+
+CARD_TEMPLATE = "card.html.j2"
+TYPE_NAMES = {"public-statement": "Public Statement", "urgent-action": "Urgent Action",
+              "report": "Report"}  # the document types' words in the catalogs
+
+
+def render_card(doc: Document, workspace: Workspace, *, draft: bool = False,
+                strings: ui.Strings | None = None) -> str:
+    """The HTML of an edition's share card (``card.html.j2``), printed like the PDF: the
+    organisation, the title in the edition's script, the document type and the date."""
+    if strings is None:
+        strings, _ = ui.load(workspace, doc.statement.lang)
+    env = environment(workspace.templates_dir, workspace.build_dir / ".cache" / "templates")
+    statement, settings = doc.statement, workspace.settings
+    context = {"lang": statement.lang, "dir": i18n_locale.direction(statement.lang),
+               "font_family": settings.fonts.stack(statement.lang), "settings": settings,
+               "organisation": settings.organisation, "logo": _logo_url(workspace, "print"),
+               "title": plain(doc.view.get("title")), "date": statement.date,
+               "reference": statement.reference, "draft": draft}
+    with ui.active(strings):
+        context["kind"] = ui._gettext(TYPE_NAMES.get(statement.type, statement.type))
+        try:
+            return env.get_template(CARD_TEMPLATE).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(Problem(_template_path(env, exc.filename or exc.name, workspace),
+                                        exc.lineno or 0, 1 if exc.lineno else 0,
+                                        f"template syntax error: {exc.message}")) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(Problem(workspace.display(workspace.templates_dir / CARD_TEMPLATE),
+                                        0, 0, f"template '{exc.name}' not found")) from None
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            if not _in_template(exc):
+                raise
+            raise TemplateError(_runtime_problem(env, exc, workspace)) from None
 
 
 def _logo_url(workspace: Workspace, medium: str) -> str | None:

@@ -244,20 +244,34 @@ class PrintRequest:
     # The edition's budget ([budget] in communique.toml): past it, printing is stopped.
     budget_seconds: float | None = None
     budget_memory_mb: int | None = None
+    # The HTML of the edition's share card (a one-page 1200×630 document), printed with the
+    # same fonts and drawn to PNG by the same press; None: no card (no [site]).
+    card: str | None = None
 
 
 @dataclass
 class Printout:
-    """A printed edition and the picture of its first page."""
+    """A printed edition, the picture of its first page and its share card."""
 
     printed: Printed
     thumbnail: bytes  # PNG
+    card: bytes | None = None  # PNG, 1200×630, when the request had a card
+
+
+CARD_PREFIX = "share card: "  # how WeasyPrint's warnings about the card (a missing glyph) start
 
 
 def press_print(request: PrintRequest) -> Printout:
-    """Print a request and draw its first page: the part of an edition a press does."""
-    from communique.render.thumbnail import first_page_png
+    """Print a request, draw its first page and its share card: the part of an edition a
+    press does. The card's warnings join the PDF's (a glyph no font has is an error there)."""
+    from communique.render.thumbnail import CARD_WIDTH, first_page_png
 
     printed = print_pdf(request.html, request.base, request.roots, attachments=request.attachments,
                         archive=request.archive, date=request.date)
-    return Printout(printed, first_page_png(printed.pdf))
+    card = None
+    if request.card is not None:
+        drawn = print_pdf(request.card, request.base, request.roots, date=request.date)
+        printed.warnings += [CARD_PREFIX + w for w in drawn.warnings
+                             if w != NO_HARFBUZZ_SUBSET and w not in printed.warnings]
+        card = first_page_png(drawn.pdf, CARD_WIDTH)
+    return Printout(printed, first_page_png(printed.pdf), card)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 THUMBNAIL_WIDTH = 420  # pixels: legible headings, a few dozen kilobytes
+CARD_WIDTH = 1200  # a share card is 1200×630 pixels, what social media show beside a link
 
 
 def first_page_png(pdf: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
@@ -20,7 +21,7 @@ def first_page_png(pdf: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
     try:
         page = document[0]
         try:
-            scale = width / page.get_width()
+            scale = width / page.get_width()  # a page 1200 CSS px wide is 900 pt
             bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255), draw_annots=False)
             image = bitmap.to_pil()
         finally:
