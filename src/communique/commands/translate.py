@@ -55,6 +55,11 @@ def _merged_line(merged, workspace) -> str:
         parts.append(f"{len(merged.fuzzy)} changed, marked fuzzy ({', '.join(merged.fuzzy)})")
     if merged.moved:
         parts.append(f"{len(merged.moved)} moved")
+    if merged.split:
+        certain = len(merged.split) - len(merged.uncertain)
+        parts.append(f"{len(merged.split)} split into paragraphs ({certain} paragraph for "
+                     f"paragraph; {len(merged.uncertain)} marked fuzzy"
+                     + (f": {', '.join(merged.uncertain)})" if merged.uncertain else ")"))
     if merged.obsolete:
         parts.append(f"{len(merged.obsolete)} obsolete ({', '.join(merged.obsolete)})")
     if not merged.written:
