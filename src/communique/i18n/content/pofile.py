@@ -279,6 +279,12 @@ def _field_of(context: str | None) -> str:
     return parts[-1] if parts else ""
 
 
+def unit_lines(doc: Document, found: list[Unit]) -> dict[str, int]:
+    """The line of statement.yaml where each unit's text starts (a paragraph's own line)."""
+    return {u.context: doc.located.position(u.path, offset=u.offset if u.part else None)[0]
+            for u in found}
+
+
 def update(doc: Document, lang: str, display, *, create: bool = True,
            root: Path | None = None) -> Merged:
     """Create or update ``<statement folder>/i18n/<lang>.po`` from the source statement.
@@ -301,7 +307,7 @@ def update(doc: Document, lang: str, display, *, create: bool = True,
     if old is None and not create:
         return result
     found = units(doc.statement)
-    lines = {u.context: doc.located.position(u.path, offset=u.offset or None)[0] for u in found}
+    lines = unit_lines(doc, found)
     po = merge(found, old, lang=lang, slug=folder.name, source_lang=doc.statement.lang,
                lines=lines, result=result)
     text = str(po) + "\n"
