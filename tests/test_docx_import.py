@@ -137,6 +137,8 @@ def translated_draft(lang: str) -> tuple[Draft, dict[str, str]]:
     import yaml
 
     po = {e.msgctxt: e.msgstr for e in polib.pofile(str(EXAMPLE / "i18n" / f"{lang}.po"))}
+    for field in ("sections/escalation/body", "background/body"):  # one entry a paragraph
+        po[field] = "\n\n".join(v for k, v in po.items() if re.fullmatch(rf"{field}/\d+", k))
     sources = yaml.safe_load((EXAMPLE / "statement.yaml").read_text())["sources"]
     draft = Draft(po["title"])
     draft.paragraphs.append([" ".join(po["opening"].split())])

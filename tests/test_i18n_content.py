@@ -46,8 +46,8 @@ sources:
 
 RU = {
     "title": "Защитите мирных жителей",
-    "opening": "Организация призывает все стороны защищать мирных жителей.[@src-a]\n\n"
-               "Она также просит направить [независимых наблюдателей](https://example.org/monitors).",
+    "opening/1": "Организация призывает все стороны защищать мирных жителей.[@src-a]",
+    "opening/2": "Она также просит направить [независимых наблюдателей](https://example.org/monitors).",
     "sections/escalation/body": "27 сентября начались бои.[@src-a] Погибли десятки человек.[@src-b]",
     "sections/casualties/incidents/bus/place": "Варденис, Армения",
     "sections/casualties/incidents/bus/reported_by": "Министерство обороны",
@@ -108,7 +108,7 @@ def _update(root: Path, lang: str = "ru") -> content.Merged:
 def test_units_are_the_text_fields_named_by_ids(workspace):
     root = workspace({"s": STATEMENT})
     found = {u.context: u for u in content.units(_doc(root).statement)}
-    assert list(found) == ["title", "opening", "sections/escalation/body",
+    assert list(found) == ["title", "opening/1", "opening/2", "sections/escalation/body",
                            "sections/casualties/incidents/bus/place",
                            "sections/casualties/incidents/bus/reported_by",
                            "sections/casualties/incidents/bus/text",
@@ -119,13 +119,13 @@ def test_units_are_the_text_fields_named_by_ids(workspace):
     assert "2020-09-29" not in texts and "Source A" not in texts and "https://example.org/a" not in texts
     body = found["sections/escalation/body"]
     assert body.notes == (("src-a",), ("src-b",))
-    assert found["opening"].links == ("https://example.org/monitors",)
+    assert found["opening/2"].links == ("https://example.org/monitors",)
 
 
 def test_new_po_file_has_every_unit_with_context_comments_and_plural_header(workspace):
     root = workspace({"s": STATEMENT})
     merged = _update(root)
-    assert merged.created and merged.written and len(merged.added) == 10
+    assert merged.created and merged.written and len(merged.added) == 11
     po = polib.pofile(str(_po_path(root)))
     assert po.metadata["Language"] == "ru"
     assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
@@ -198,7 +198,7 @@ def test_rewrapping_the_source_does_not_make_a_unit_fuzzy(translated):
     assert not merged.fuzzy
     doc = _doc(translated)
     translation = content.read(doc, "ru", _po_path(translated), "ru.po")
-    assert translation.count("translated") == 10
+    assert translation.count("translated") == 11
 
 
 def test_moving_a_section_changes_nothing(translated):
@@ -277,7 +277,7 @@ def test_citations_in_another_order_would_renumber_notes(translated):
 
 
 def test_changed_link_is_caught(translated):
-    _fill(translated, {"opening": RU["opening"].replace("example.org/monitors", "example.ru/monitors")})
+    _fill(translated, {"opening/2": RU["opening/2"].replace("example.org/monitors", "example.ru/monitors")})
     _, problems = _problems(translated)
     assert any("drops the link to 'https://example.org/monitors'" in p for p in problems)
     assert any("links to 'https://example.ru/monitors', which the source text does not" in p for p in problems)
@@ -370,3 +370,195 @@ def test_figures_are_found_next_to_the_characters_of_scripts_without_spaces():
     assert _figures("2020年9月27日，27人受伤") == {2020: 1, 9: 1, 27: 2}
     assert _figures("in the 1990s, on the 27th") == {}
     assert _figures("1,000 and ١٠٠٠ and 1 000") == {1000: 3}
+
+
+# -- a unit per paragraph ----------------------------------------------------------------------
+
+PARAGRAPHS = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: Protect civilians now
+opening: |
+  The organisation calls on every party to protect civilians
+  at once.[@src-a]
+
+  It asks for monitors:
+
+  - independent monitors in every town,
+    with access to hospitals;
+  - a ceasefire.
+
+  > A quoted appeal.
+sources:
+  src-a:
+    url: https://example.org/a
+"""
+
+RU_PARAGRAPHS = {
+    "title": "Защитите мирных жителей",
+    "opening/1": "Организация призывает все стороны немедленно защитить мирных жителей.[@src-a]",
+    "opening/2": "Она просит направить наблюдателей:",
+    "opening/3": "независимых наблюдателей в каждый город, с доступом в больницы;",
+    "opening/4": "прекращение огня.",
+    "opening/5": "Процитированный призыв.",
+}
+
+
+def test_each_paragraph_and_list_item_is_a_unit_without_its_line_breaks(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    found = {u.context: u for u in content.units(_doc(root).statement)}
+    assert list(found) == ["title", "opening/1", "opening/2", "opening/3", "opening/4", "opening/5"]
+    assert found["opening/1"].text == "The organisation calls on every party to protect civilians at once.[@src-a]"
+    assert found["opening/1"].notes == (("src-a",),)
+    assert found["opening/3"].text == "independent monitors in every town, with access to hospitals;"
+    assert found["opening/5"].text == "A quoted appeal."
+    _update(root)
+    entries = _entries(root)
+    assert all("\n" not in e.msgid for e in entries.values())  # nothing for newline checks to trip on
+    assert entries["opening/3"].occurrences == [("statement.yaml", "11")]  # the item's own line
+    assert "keep it one paragraph" in entries["opening/1"].comment
+
+
+def test_an_edited_sentence_sends_back_only_its_paragraph(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    _update(root)
+    _fill(root, RU_PARAGRAPHS)
+    _edit(root, "  at once.[@src-a]", "  without delay.[@src-a]")
+    merged = _update(root)
+    assert merged.fuzzy == ["opening/1"]
+    prepared, problems = _problems(root)
+    assert len(problems) == 1 and "'opening/1' is marked fuzzy" in problems[0]
+    opening = str(prepared.doc.view["opening"])
+    # the other paragraphs and list items are printed translated, in the source's structure
+    assert "<p>Она просит направить наблюдателей:</p>" in opening
+    assert "<li>независимых наблюдателей в каждый город, с доступом в больницы;</li>" in opening
+    assert "<blockquote>\n<p>Процитированный призыв.</p>" in opening
+    # only the fuzzy paragraph falls back, marked with the source's language
+    assert '<p lang="en" dir="ltr" class="untranslated">The organisation calls' in opening
+    assert opening.count('class="untranslated"') == 1
+
+
+def test_a_fallback_list_item_is_marked_in_its_li(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    _update(root)
+    _fill(root, {**RU_PARAGRAPHS, "opening/4": ""})
+    prepared, _ = _problems(root)
+    opening = str(prepared.doc.view["opening"])
+    assert '<li lang="en" dir="ltr" class="untranslated">a ceasefire.</li>' in opening
+    assert opening.count('class="untranslated"') == 1
+
+
+def test_rewrapped_paragraphs_leave_the_po_file_as_it_is(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    _update(root)
+    _fill(root, RU_PARAGRAPHS)
+    _update(root)  # the file as communique writes it (polib's save ends it differently)
+    _edit(root, "civilians\n  at once.[@src-a]", "civilians at\n  once.[@src-a]")
+    _edit(root, "in every town,\n    with access", "in every\n    town, with access")
+    assert _update(root).written is False
+
+
+def test_a_paragraph_translated_as_two_is_caught(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    _update(root)
+    _fill(root, {**RU_PARAGRAPHS, "opening/2": "Она просит.\n\nНаблюдателей:"})
+    prepared, problems = _problems(root)
+    assert len(problems) == 1 and "'opening/2': the translation of one paragraph has a blank line" in problems[0]
+    assert prepared.translation is not None
+    assert {s.unit.context: s.state for s in prepared.translation.states}["opening/2"] == "invalid"
+
+
+def _legacy(root: Path, translations: dict[str, str], fuzzy: tuple = ()) -> None:
+    """A PO file as communique wrote it when a field was one unit: ``translations`` by field."""
+    doc = _doc(root)
+    po = polib.POFile()
+    po.metadata = {"Language": "ru", "Content-Type": "text/plain; charset=UTF-8"}
+    for context, msgstr in translations.items():
+        path = next(u.path for u in content.units(doc.statement)
+                    if context in (u.context, u.field_context))
+        po.append(polib.POEntry(msgctxt=context, msgid=doc.located.get(path).strip(), msgstr=msgstr,
+                                flags=["fuzzy"] if context in fuzzy else []))
+    _po_path(root).parent.mkdir(exist_ok=True)
+    po.save(str(_po_path(root)))
+
+
+def test_a_po_file_of_whole_fields_is_split_paragraph_for_paragraph(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    _legacy(root, {"title": "Защитите мирных жителей", "opening": (
+        "Организация призывает все стороны\nнемедленно защитить мирных жителей.[@src-a]\n\n"
+        "Она просит направить наблюдателей:\n\n"
+        "- независимых наблюдателей в каждый город, с доступом в больницы;\n- прекращение огня.\n\n"
+        "> Процитированный призыв.")})
+    merged = _update(root)
+    assert merged.split == ["opening"] and merged.uncertain == [] and not merged.fuzzy
+    entries = _entries(root)
+    assert {k: e.msgstr for k, e in entries.items()} == RU_PARAGRAPHS
+    assert not any(e.flags for e in entries.values())
+    assert not [e for e in polib.pofile(str(_po_path(root))) if e.obsolete]
+    prepared, problems = _problems(root)
+    assert problems == [] and not prepared.fallback
+
+
+def test_a_split_that_is_not_certain_is_fuzzy_and_keeps_the_whole_entry(workspace):
+    root = workspace({"s": PARAGRAPHS})
+    whole = "Организация призывает все стороны защитить мирных жителей и просит наблюдателей.[@src-a]"
+    _legacy(root, {"opening": whole})
+    merged = _update(root)
+    assert merged.split == ["opening"] and merged.uncertain == ["opening"]
+    entries = _entries(root)
+    assert entries["opening/1"].msgstr == whole and entries["opening/1"].flags == ["fuzzy"]
+    assert entries["opening/1"].previous_msgid == _doc(root).located.get(("opening",)).strip()
+    # nothing is lost: the whole translation stays in the file, obsolete
+    obsolete = [e for e in polib.pofile(str(_po_path(root))) if e.obsolete]
+    assert [(e.msgctxt, e.msgstr) for e in obsolete] == [("opening", whole)]
+
+
+def _paragraphs_of(text: str) -> list[str]:
+    from communique.i18n.content.units import flatten
+
+    return [flatten(p) for p in text.split("\n\n") if p.strip()]
+
+
+def test_the_example_po_files_of_whole_fields_migrate_keeping_every_translation(tmp_path, monkeypatch):
+    """The example's PO files as communique wrote them before paragraphs were units (ru as it
+    was shipped, the others rebuilt field by field) migrate with every translation kept."""
+    import shutil
+
+    from tests.conftest import EXAMPLE, ROOT
+
+    shutil.copy(ROOT / "communique.toml", tmp_path / "communique.toml")
+    shutil.copytree(EXAMPLE, tmp_path / "content" / EXAMPLE.name)
+    monkeypatch.chdir(tmp_path)
+    ws = find_workspace(tmp_path)
+    doc, _ = load(tmp_path / "content" / EXAMPLE.name / "statement.yaml", ws)
+    assert doc is not None
+    i18n = tmp_path / "content" / EXAMPLE.name / "i18n"
+    langs = sorted(p.stem for p in i18n.glob("*.po"))
+    assert len(langs) == 8
+    found = content.units(doc.statement)
+    for lang in langs:
+        current = {e.msgctxt: e.msgstr for e in polib.pofile(str(i18n / f"{lang}.po")) if not e.obsolete}
+        if lang == "ru":
+            legacy = polib.pofile(str(ROOT / "tests" / "fixtures" / "i18n" / "legacy-ru.po"))
+        else:  # rebuilt: one entry a field, its source as written in statement.yaml
+            legacy = polib.POFile()
+            legacy.metadata = {"Language": lang, "Content-Type": "text/plain; charset=UTF-8"}
+            fields: dict[str, list] = {}
+            for unit in found:
+                fields.setdefault(unit.field_context or unit.context, []).append(unit)
+            for context, group in fields.items():
+                legacy.append(polib.POEntry(msgctxt=context, msgid=doc.located.get(group[0].path).strip(),
+                                            msgstr="\n\n".join(current[u.context] for u in group)))
+            assert any("\n\n" in e.msgstr for e in legacy)
+        legacy.save(str(i18n / f"{lang}.po"))
+        merged = content.update(doc, lang, ws.display)
+        assert merged.split and not merged.uncertain and not merged.fuzzy and not merged.obsolete
+        migrated = {e.msgctxt: e for e in polib.pofile(str(i18n / f"{lang}.po"))}
+        assert all(not e.obsolete and not e.flags for e in migrated.values())
+        # every paragraph of every old translation is the translation of its paragraph now
+        for entry in legacy:
+            group = [u for u in found if entry.msgctxt in (u.context, u.field_context)]
+            assert _paragraphs_of(entry.msgstr) == [migrated[u.context].msgstr for u in group], entry.msgctxt
+        translation = content.read(doc, lang, i18n / f"{lang}.po", f"{lang}.po")
+        assert translation.count("translated") == len(found)

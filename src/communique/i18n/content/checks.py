@@ -16,7 +16,14 @@ from communique.document import Document
 from communique.errors import ContentError, Problem
 from communique.i18n import locale as loc
 from communique.i18n.content.pofile import read_po, read_po_text
-from communique.i18n.content.units import Unit, note_text, same_text, signature, units
+from communique.i18n.content.units import (
+    _PARAGRAPHS,
+    Unit,
+    note_text,
+    same_text,
+    signature,
+    units,
+)
 
 STATES = ("translated", "fuzzy", "untranslated", "outdated", "invalid", "missing")
 
@@ -163,6 +170,10 @@ def check(unit: Unit, text: str) -> list[tuple[int, str]]:
         return []
     rich, markup_problems = parse(text, block=unit.kind == "block")
     problems = [(p.offset, p.message) for p in markup_problems]
+    blank = _PARAGRAPHS.search(text.strip()) if unit.part else None
+    if blank:
+        problems.append((blank.start(), "the translation of one paragraph has a blank line, so it "
+                         "would print as two: translate each paragraph in its own entry"))
     notes, links = signature(text, unit.kind)
     if notes != unit.notes:
         problems.append(_citation_problem(unit.notes, notes, rich))

@@ -13,7 +13,16 @@ import polib
 from communique.document import Document
 from communique.errors import ContentError, Problem
 from communique.i18n import locale as loc
-from communique.i18n.content.units import KIND_COMMENTS, Unit, note_text, same_text, units
+from communique.i18n.content.units import (
+                                            _PARAGRAPHS,
+                                            KIND_COMMENTS,
+                                            Unit,
+                                            flatten,
+                                            note_text,
+                                            paragraphs,
+                                            same_text,
+                                            units,
+)
 from communique.i18n.po import syntax_problems
 
 I18N_DIR = "i18n"
@@ -124,10 +133,12 @@ class Merged:
     fuzzy: list[str] = field(default_factory=list)  # source changed: old translation kept, fuzzy
     moved: list[str] = field(default_factory=list)  # found by their text under a new context
     obsolete: list[str] = field(default_factory=list)  # no longer in the source
+    split: list[str] = field(default_factory=list)  # one entry a field, now one a paragraph
+    uncertain: list[str] = field(default_factory=list)  # split, but fuzzy: not paragraph for paragraph
 
 
 def _entry(unit: Unit, occurrence: tuple[str, str]) -> polib.POEntry:
-    comment = KIND_COMMENTS[unit.kind]
+    comment = KIND_COMMENTS["paragraph" if unit.part else unit.kind]
     cited = [note_text(note) for note in unit.notes if note]
     if cited:  # one a line: a PO editor's wrapping must not split an id at its hyphens
         comment += "\nKeep these citations, in this order:\n" + "\n".join(cited)
@@ -138,14 +149,14 @@ def _entry(unit: Unit, occurrence: tuple[str, str]) -> polib.POEntry:
 
 
 def merge(new_units: list[Unit], old: polib.POFile | None, *, lang: str, slug: str,
-          source_lang: str, lines: dict[tuple, int], result: Merged) -> polib.POFile:
+          source_lang: str, lines: dict[str, int], result: Merged) -> polib.POFile:
     """A PO file for ``new_units`` that keeps every translation of ``old`` (see module doc)."""
     po = polib.POFile(wrapwidth=78, encoding="utf-8", check_for_duplicates=False)
     po.header = (f"{loc.name(lang)} translation of {slug}/statement.yaml.\n"
                  "Updated by 'communique translate'; translate in Poedit, Weblate or any PO editor.\n"
                  "Keep every citation such as [@source-id] exactly as it is.")
     po.metadata = _header(lang, slug, old, source_lang)
-    old_entries = list(old) if old is not None else []  # obsolete entries included
+    old_entries = _split_fields(list(old) if old is not None else [], new_units, result)
     by_context: dict[str, polib.POEntry] = {}
     for e in old_entries:
         if e.msgctxt is not None and (e.msgctxt not in by_context or by_context[e.msgctxt].obsolete):
@@ -177,7 +188,7 @@ def merge(new_units: list[Unit], old: polib.POFile | None, *, lang: str, slug: s
             claimed.add(id(e))
 
     for unit in new_units:
-        entry = _entry(unit, ("statement.yaml", str(lines.get(unit.path, 0))))
+        entry = _entry(unit, ("statement.yaml", str(lines.get(unit.context, 0))))
         old_entry, how = chosen.get(unit.context, (None, "new"))
         if old_entry is None:
             result.added.append(unit.context)
@@ -210,11 +221,68 @@ def merge(new_units: list[Unit], old: polib.POFile | None, *, lang: str, slug: s
     return po
 
 
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """A block text's paragraphs, normalised, each with whether it is a list item or quoted."""
+    found = paragraphs(text)
+    if found is None:
+        return [(flatten(p), False) for p in _PARAGRAPHS.split(text.strip()) if p.strip()]
+    return [(p.text, bool(p.prefix)) for p in found]
+
+
+def _split_fields(old_entries: list[polib.POEntry], new_units: list[Unit],
+                  result: Merged) -> list[polib.POEntry]:
+    """Entries of a PO file from when a block field was one unit, split to match its paragraphs.
+
+    Where the old source, its translation (and the older source a fuzzy entry recorded) have the
+    same paragraphs, each paragraph's translation goes to its paragraph's unit in the state the
+    entry had: the split is certain. Otherwise each paragraph still gets the translated
+    paragraph at its place, marked fuzzy for review, and the whole entry is kept obsolete too.
+    """
+    contexts = {u.context for u in new_units}
+    fields = {u.field_context for u in new_units if u.part}
+    out: list[polib.POEntry] = []
+    for e in old_entries:
+        if e.obsolete or e.msgctxt in contexts or e.msgctxt not in fields or not e.msgstr:
+            out.append(e)
+            continue
+        pieces, certain = _split_entry(e)
+        out += pieces
+        result.split.append(e.msgctxt)
+        if not certain:
+            result.uncertain.append(e.msgctxt)
+            out.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr,
+                                     obsolete=True, flags=list(e.flags), tcomment=e.tcomment))
+    return out
+
+
+def _split_entry(e: polib.POEntry) -> tuple[list[polib.POEntry], bool]:
+    """One entry a paragraph of ``e`` (see ``_split_fields``), and whether the split is certain."""
+    source, target = _parts(e.msgid), _parts(e.msgstr)
+    previous = _parts(e.previous_msgid) if e.previous_msgid else None
+    certain = [kind for _, kind in source] == [kind for _, kind in target] and (
+        previous is None or len(previous) == len(source))
+    pieces = []
+    for i, ((text, _), (translated, _)) in enumerate(zip(source, target, strict=False), 1):
+        piece = polib.POEntry(msgctxt=f"{e.msgctxt}/{i}", msgid=text, msgstr=translated,
+                              tcomment=e.tcomment, flags=list(e.flags) if certain else ["fuzzy"])
+        if "fuzzy" in piece.flags:
+            piece.previous_msgid = (previous[i - 1][0] if certain and previous else
+                                    e.previous_msgid or e.msgid)
+        pieces.append(piece)
+    return pieces, certain
+
+
 def _field_of(context: str | None) -> str:
     parts = (context or "").split("/")
     while parts and (parts[-1].isdigit() or parts[-1].endswith("+")):
         parts.pop()
     return parts[-1] if parts else ""
+
+
+def unit_lines(doc: Document, found: list[Unit]) -> dict[str, int]:
+    """The line of statement.yaml where each unit's text starts (a paragraph's own line)."""
+    return {u.context: doc.located.position(u.path, offset=u.offset if u.part else None)[0]
+            for u in found}
 
 
 def update(doc: Document, lang: str, display, *, create: bool = True,
@@ -239,7 +307,7 @@ def update(doc: Document, lang: str, display, *, create: bool = True,
     if old is None and not create:
         return result
     found = units(doc.statement)
-    lines = {u.path: doc.located.position(u.path)[0] for u in found}
+    lines = unit_lines(doc, found)
     po = merge(found, old, lang=lang, slug=folder.name, source_lang=doc.statement.lang,
                lines=lines, result=result)
     text = str(po) + "\n"
