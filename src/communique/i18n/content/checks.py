@@ -209,18 +209,21 @@ def _figures(text: str) -> Counter:
                    for m in _FIGURE.finditer(_NOT_PROSE.sub(" ", text)))
 
 
-def _citation_problem(expected: tuple, got: tuple, rich) -> tuple[int, str]:
-    want = [k for note in expected for k in note]
-    have = [k for note in got for k in note]
+def _cite_offsets(rich) -> dict[str, int]:
+    """Where each source is first cited in a parsed text: the offset of its note."""
     offsets: dict[str, int] = {}
     for part in rich:
         if isinstance(part, NoteMark):
-            for c in part.cites:
+            inline = [c for inner in part.text if isinstance(inner, InlineCites) for c in inner.cites]
+            for c in (*part.cites, *inline):
                 offsets.setdefault(c.key, part.offset)
-            for inner in part.text:
-                if isinstance(inner, InlineCites):
-                    for c in inner.cites:
-                        offsets.setdefault(c.key, part.offset)
+    return offsets
+
+
+def _citation_problem(expected: tuple, got: tuple, rich) -> tuple[int, str]:
+    want = [k for note in expected for k in note]
+    have = [k for note in got for k in note]
+    offsets = _cite_offsets(rich)
     dropped = [k for k in dict.fromkeys(want) if want.count(k) > have.count(k)]
     added = [k for k in dict.fromkeys(have) if have.count(k) > want.count(k)]
     if dropped and added:  # most likely a misspelt id

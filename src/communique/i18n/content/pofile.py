@@ -157,59 +157,10 @@ def merge(new_units: list[Unit], old: polib.POFile | None, *, lang: str, slug: s
                  "Keep every citation such as [@source-id] exactly as it is.")
     po.metadata = _header(lang, slug, old, source_lang)
     old_entries = _split_fields(list(old) if old is not None else [], new_units, result)
-    by_context: dict[str, polib.POEntry] = {}
-    for e in old_entries:
-        if e.msgctxt is not None and (e.msgctxt not in by_context or by_context[e.msgctxt].obsolete):
-            by_context[e.msgctxt] = e
-    claimed: set[int] = set()
-    chosen: dict[str, tuple[polib.POEntry, str]] = {}  # context -> (old entry, how)
-
-    # 1. the same context with the same text
+    chosen = _match(new_units, old_entries)
+    claimed = {id(entry) for entry, _ in chosen.values()}
     for unit in new_units:
-        e = by_context.get(unit.context)
-        if e is not None and same_text(e.msgid, unit.text):
-            chosen[unit.context] = (e, "same")
-            claimed.add(id(e))
-    # 2. the same text in a field of the same name, not yet claimed: a moved or reordered item
-    for unit in new_units:
-        if unit.context in chosen:
-            continue
-        candidates = [e for e in old_entries if id(e) not in claimed and e.msgstr
-                      and same_text(e.msgid, unit.text) and _field_of(e.msgctxt) == unit.field_name]
-        if candidates:
-            candidates.sort(key=lambda e: (e.obsolete, "fuzzy" in e.flags))
-            chosen[unit.context] = (candidates[0], "moved")
-            claimed.add(id(candidates[0]))
-    # 3. the same context with other text: the source changed
-    for unit in new_units:
-        e = by_context.get(unit.context)
-        if unit.context not in chosen and e is not None and id(e) not in claimed:
-            chosen[unit.context] = (e, "changed")
-            claimed.add(id(e))
-
-    for unit in new_units:
-        entry = _entry(unit, ("statement.yaml", str(lines.get(unit.context, 0))))
-        old_entry, how = chosen.get(unit.context, (None, "new"))
-        if old_entry is None:
-            result.added.append(unit.context)
-        if old_entry is None or not old_entry.msgstr:
-            entry.tcomment = old_entry.tcomment if old_entry is not None else ""
-            po.append(entry)
-            continue
-        entry.msgstr = old_entry.msgstr
-        entry.tcomment = old_entry.tcomment
-        was_fuzzy = "fuzzy" in old_entry.flags
-        if how == "changed" or was_fuzzy:
-            entry.flags = ["fuzzy"]
-            # the translation was made for the oldest text still recorded
-            entry.previous_msgid = (old_entry.previous_msgid if was_fuzzy and old_entry.previous_msgid
-                                    else old_entry.msgid)
-            if how == "changed" and not was_fuzzy:
-                result.fuzzy.append(unit.context)
-        if how == "moved":
-            result.moved.append(unit.context)
-        po.append(entry)
-
+        po.append(_carried(unit, chosen.get(unit.context), lines, result))
     for e in old_entries:  # nothing translated is ever dropped
         if id(e) in claimed or not e.msgstr:
             continue
@@ -219,6 +170,66 @@ def merge(new_units: list[Unit], old: polib.POFile | None, *, lang: str, slug: s
             result.obsolete.append(e.msgctxt)
         po.append(gone)
     return po
+
+
+def _match(new_units: list[Unit], old_entries: list[polib.POEntry]
+           ) -> dict[str, tuple[polib.POEntry, str]]:
+    """For each new unit's context, the old entry whose translation it keeps, and how they
+    match: the same context and text ("same"), the same text in a field of the same name
+    ("moved": a reordered item), or the same context with other text ("changed")."""
+    by_context: dict[str, polib.POEntry] = {}
+    for e in old_entries:
+        if e.msgctxt is not None and (e.msgctxt not in by_context or by_context[e.msgctxt].obsolete):
+            by_context[e.msgctxt] = e
+    claimed: set[int] = set()
+    chosen: dict[str, tuple[polib.POEntry, str]] = {}
+
+    def claim(unit: Unit, entry: polib.POEntry, how: str) -> None:
+        chosen[unit.context] = (entry, how)
+        claimed.add(id(entry))
+
+    for unit in new_units:  # 1. the same context with the same text
+        e = by_context.get(unit.context)
+        if e is not None and same_text(e.msgid, unit.text):
+            claim(unit, e, "same")
+    for unit in new_units:  # 2. the same text in a field of the same name, not yet claimed
+        if unit.context in chosen:
+            continue
+        candidates = [e for e in old_entries if id(e) not in claimed and e.msgstr
+                      and same_text(e.msgid, unit.text) and _field_of(e.msgctxt) == unit.field_name]
+        if candidates:
+            claim(unit, min(candidates, key=lambda e: (e.obsolete, "fuzzy" in e.flags)), "moved")
+    for unit in new_units:  # 3. the same context with other text: the source changed
+        e = by_context.get(unit.context)
+        if unit.context not in chosen and e is not None and id(e) not in claimed:
+            claim(unit, e, "changed")
+    return chosen
+
+
+def _carried(unit: Unit, match: tuple[polib.POEntry, str] | None, lines: dict[str, int],
+             result: Merged) -> polib.POEntry:
+    """The entry of ``unit``, with the translation of the old entry it matched: fuzzy, with
+    the oldest source text still recorded, when that source changed."""
+    entry = _entry(unit, ("statement.yaml", str(lines.get(unit.context, 0))))
+    old_entry, how = match if match is not None else (None, "new")
+    if old_entry is None:
+        result.added.append(unit.context)
+    if old_entry is None or not old_entry.msgstr:
+        entry.tcomment = old_entry.tcomment if old_entry is not None else ""
+        return entry
+    entry.msgstr = old_entry.msgstr
+    entry.tcomment = old_entry.tcomment
+    was_fuzzy = "fuzzy" in old_entry.flags
+    if how == "changed" or was_fuzzy:
+        entry.flags = ["fuzzy"]
+        # the translation was made for the oldest text still recorded
+        entry.previous_msgid = (old_entry.previous_msgid if was_fuzzy and old_entry.previous_msgid
+                                else old_entry.msgid)
+        if how == "changed" and not was_fuzzy:
+            result.fuzzy.append(unit.context)
+    if how == "moved":
+        result.moved.append(unit.context)
+    return entry
 
 
 def _parts(text: str) -> list[tuple[str, bool]]:
