@@ -114,7 +114,8 @@ def test_archive_mode_embeds_the_data_and_it_extracts_back(tmp_path):
     assert stream["/Subtype"] == "/application/yaml"
     assert stream["/Params"]["/ModDate"] == "D:20200929000000Z"
     found = verify_pdf(printed.pdf, lang="en", archive=True)
-    assert found.problems == [] and found.conformance == ["PDF/A-3B"] and found.tagged
+    # an archive PDF is tagged as a PDF/UA one is, and claims both (issue 21)
+    assert found.problems == [] and found.conformance == ["PDF/A-3B", "PDF/UA-1"] and found.tagged
     assert render(tmp_path, archive=True, attachments=files).pdf == printed.pdf
 
 

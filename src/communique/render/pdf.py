@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from communique.render.layout import LayoutIssue, layout_issues, misplaced_notes
 from communique.render.native import import_weasyprint
+from communique.render.structure import recording, restructure
 from communique.sandbox import MAX_ASSET_BYTES as MAX_RESOURCE_BYTES
 from communique.sandbox import Refused, contained, read_file
 
@@ -216,19 +217,70 @@ def print_pdf(html: str, base: Path, roots: list[Path], *,
     options = {"pdf_variant": ARCHIVAL if archive else ACCESSIBLE, "pdf_tags": True, **options}
     identifier = options.pop("pdf_identifier", None)
     loaded = _recording(fetcher)
-    with _captured_warnings() as warnings, _source_date(moment):
+    with _captured_warnings() as warnings, _source_date(moment), _hyphenation_rules():
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         misplaced = misplaced_notes(document)
         layout = layout_issues(document)
         places = {"base": base.resolve(), **{f"root{i}": r.resolve() for i, r in enumerate(roots)}}
         identifier = identifier or _identifier(html, options, files, loaded, places)
-        pdf = document.write_pdf(attachments=embedded, pdf_identifier=identifier.encode("ascii"),
-                                 **options)
+        with recording() as recorded:
+            pdf = document.write_pdf(attachments=embedded,
+                                     pdf_identifier=identifier.encode("ascii"), **options)
+        pdf = restructure(pdf, recorded, lang=str(document.metadata.lang or ""))
     if not reproducible_fonts():
         warnings[:] = [w for w in warnings if "instead of HarfBuzz-Subset" not in w]
         warnings.insert(0, NO_HARFBUZZ_SUBSET)
     warnings += [r for r in dict.fromkeys(fetcher.refused) if not any(r in w for w in warnings)]
     return Printed(pdf, len(document.pages), warnings, misplaced, layout, identifier)
+
+
+# Pyphen's en_GB patterns break "wo-man", "res-ul-ted", "Kara-bakh", "Stepana-kert"; its en_US
+# patterns (Liang's, from TeX) break none of these. They say where a word may break, not how it
+# is spelt, so British English is hyphenated with them too.
+HYPHENATION_DICTIONARIES = {"en": "en_US", "en_GB": "en_US", "en_gb": "en_US"}
+
+
+class _Words:
+    """A Pyphen dictionary that leaves capitalised words whole: names ("Karabakh",
+    "Stepanakert") are not split, nor is the first word of a sentence."""
+
+    def __init__(self, dictionary):
+        self.dictionary = dictionary
+
+    def iterate(self, word: str):
+        if word[:1].isupper():
+            return iter(())
+        return self.dictionary.iterate(word)
+
+
+class _Hyphenation:
+    """Stands for the ``pyphen`` module in WeasyPrint's line breaking (see ``_hyphenation_rules``)."""
+
+    def __init__(self, pyphen):
+        self.pyphen = pyphen
+        self.language_fallback = pyphen.language_fallback
+
+    def Pyphen(self, lang: str, left: int = 2, right: int = 2) -> _Words:  # pyphen's name
+        chosen = HYPHENATION_DICTIONARIES.get(lang, lang)
+        return _Words(self.pyphen.Pyphen(lang=chosen, left=left, right=right))
+
+
+@contextmanager
+def _hyphenation_rules():
+    """While WeasyPrint lays out a document here, hyphenate with communique's rules: the
+    English dictionary that breaks words where a reader expects, and no capitalised word
+    split. (Headings are not hyphenated at all: print.css.)"""
+    from weasyprint.text import line_break
+
+    original = line_break.pyphen
+    if isinstance(original, _Hyphenation):
+        yield
+        return
+    line_break.pyphen = _Hyphenation(original)
+    try:
+        yield
+    finally:
+        line_break.pyphen = original
 
 
 @dataclass

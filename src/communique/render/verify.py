@@ -60,9 +60,10 @@ def prepare() -> None:
 
 
 def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None = None,
-               archive: bool | None = None) -> Verified:
-    """Check ``pdf`` (bytes or a path). ``lang``, ``pages`` and ``archive`` are what the build
-    expects; when given, a PDF that differs is a problem too.
+               archive: bool | None = None, notes: int | None = None) -> Verified:
+    """Check ``pdf`` (bytes or a path). ``lang``, ``pages``, ``archive`` and ``notes`` (how
+    many notes were printed) are what the build expects; when given, a PDF that differs is a
+    problem too.
     """
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -96,7 +97,10 @@ def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None 
     if "/ID" not in reader.trailer:
         problems.append("no document identifier (/ID)")
 
+    problems += _check_structure(data, notes)
     archived = any(c.startswith("PDF/A") for c in found.conformance)
+    if archived and not any(c.startswith("PDF/UA") for c in found.conformance):
+        problems.append("PDF/A without the PDF/UA-1 claim (pdfuaid:part) its tags deserve")
     if archive is not None and archive != archived:
         problems.append("expected PDF/A-3b (archive mode)" if archive
                         else "expected PDF/UA-1, found a PDF/A file")
@@ -107,6 +111,17 @@ def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None 
     if archive and not found.attachments:
         problems.append("archive mode, but no source data is attached")
     return found
+
+
+def _check_structure(data: bytes, notes: int | None) -> list[str]:
+    """The structure a screen reader follows (notes, labels, reading order, figures, table
+    headers, artifacts): ``render.structure.structure_problems``, read with pikepdf."""
+    from communique.render.structure import structure_problems
+
+    try:
+        return structure_problems(data, notes=notes)
+    except Exception as exc:  # a damaged file is reported, never a traceback
+        return [f"the structure tree could not be read: {type(exc).__name__}: {exc}"]
 
 
 def _check_tags(catalog, problems: list[str]) -> bool:

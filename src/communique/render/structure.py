@@ -1,0 +1,933 @@
+"""The structure pass: the tags WeasyPrint writes, made into a tree a screen reader can follow.
+
+WeasyPrint 70 tags each page on its own: the article is cut into one ``Part/Art`` per page,
+the notes of a page sit in a ``NonStruct`` after it (unlabelled, tied to nothing), the running
+footer and page number are marked content that no element of the tree reaches, and a word it
+hyphenates at a line end is extracted as two pieces. This pass reads the finished PDF with
+pikepdf (a binding of qpdf) and rewrites it:
+
+- each footnote becomes a ``Note`` with a unique ``/ID`` (its HTML id) and its number as
+  ``Lbl``; the note is placed in the tree right after the ``Reference`` that holds its call,
+  inside the element that holds the call. ISO 32000-1 (PDF 1.7, which PDF/UA-1 builds on)
+  names this place in 14.8.4.3.3 ("the note may be included as a child of the structure
+  element in the body text that refers to it"); the ``/Ref`` key that ties a note to its call
+  from anywhere is PDF 2.0 only, so a PDF/UA-1 reader may not know it;
+- the pages' articles become one article, and an element split over a page break (a
+  paragraph, a section) one element again;
+- marked content no element reaches (the running footer, the page number, anything
+  ``aria-hidden``) becomes a pagination artifact (PDF/UA-1 7.1);
+- ``/Lang`` on every element whose HTML has a ``lang`` other than the document's; ``/Scope``
+  on every table header and an ``/IDTree`` in the structure root;
+- link annotations of no area (one a ``<wbr>`` in a URL) are removed: one link, one annotation;
+- a word WeasyPrint hyphenated reads back whole: its first piece (with the added hyphen)
+  carries ``/ActualText`` of the whole word and its second piece an empty one, the way ISO
+  32000-1 14.9.4 shows for hyphenation; a hyphen that is in the text is left alone.
+
+What the pass needs to know about the HTML behind each element (its tag, id, class, lang) is
+recorded while WeasyPrint builds its tags (:func:`recording`): each element is known by its
+PDF object number. The result is written by qpdf with a deterministic second ``/ID`` and no
+dates, so the same inputs still give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+# Paragraph-level structure types: inside one, text is read from the top of the page down.
+BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LI", "/LBody", "/TD", "/TH",
+          "/Caption", "/BlockQuote"}
+_RANGE = r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)"  # a bfrange line
+PAGINATION = {"/Type": "/Pagination", "/Subtype": "/Footer"}
+# PDF/A (ISO 19005-3, 6.6.2.3) accepts in XMP only the schemas it knows or that the file
+# describes in an extension schema; pdfuaid (ISO 14289-1) is not one it knows.
+UA_IN_ARCHIVE = (
+    '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+    'pdfuaid:part="1" />'
+    '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+    'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaProperty:name>part</pdfaProperty:name>"
+    "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    "<pdfaProperty:category>internal</pdfaProperty:category>"
+    "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed"
+    "</pdfaProperty:description>"
+    "</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
+    "</rdf:Description>")
+_LETTER = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class HtmlFacts:
+    """The HTML element behind a structure element."""
+
+    tag: str
+    serial: int  # the same for every box of one HTML element (split over pages)
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    lang: str = ""
+    scope: str = ""
+    href: str = ""
+    hidden: bool = False  # aria-hidden="true": a decoration (the running footer)
+    label: str = ""  # aria-label: a link's description (/Contents)
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """One text box, drawn as one marked-content sequence (``/MCID``)."""
+
+    text: str
+    hyphenated: bool  # WeasyPrint hyphenated the word at its end
+    hyphen: bool = False  # it ends with a hyphen of the text ("Armenian-"), maybe at a line end
+    top: float = 0.0  # where its line is on the page (CSS pixels, downwards)
+
+
+@dataclass
+class Recorded:
+    """What :func:`recording` saw while WeasyPrint tagged a document."""
+
+    elements: dict[int, HtmlFacts] = field(default_factory=dict)  # by PDF object number
+    texts: dict[tuple[int, int], TextFacts] = field(default_factory=dict)  # (page, MCID)
+
+
+class _Popping:
+    """Stands for a page stream's tag table: notes each text box as WeasyPrint takes its MCID."""
+
+    def __init__(self, real: dict, page: int, found: Recorded, text_box: Any):
+        self.real, self.page, self.found, self.text_box = real, page, found, text_box
+
+    def pop(self, box: Any):
+        kid = self.real.pop(box)
+        if isinstance(box, self.text_box):
+            text = box.text or ""
+            mark = box.style["hyphenate_character"] or ""
+            hyphenated = bool(mark) and text.endswith(mark) and len(text) > len(mark) and (
+                _LETTER.match(text[-len(mark) - 1]) is not None)
+            hyphen = not hyphenated and len(text) > 1 and text[-1] in "-\u2010" and (
+                _LETTER.match(text[-2]) is not None)
+            self.found.texts[(self.page, kid["mcid"])] = TextFacts(
+                text, hyphenated, hyphen, float(box.position_y or 0))
+        return kid
+
+    def __len__(self) -> int:
+        return len(self.real)
+
+
+@contextmanager
+def recording() -> Iterator[Recorded]:
+    """While WeasyPrint writes a tagged PDF in this block, note which HTML element each
+    structure element comes from and the text of each marked-content sequence."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    found = Recorded()
+    original = tags._build_box_tree
+    serials: dict[tuple[int, str], int] = {}
+    alive: list[Any] = []  # the HTML elements, kept so that their id() is never reused
+
+    def facts(element, tag: str) -> HtmlFacts:
+        key = (id(element), tag)  # a pseudo-element (::marker, ::footnote-call) is its own
+        if key not in serials:
+            serials[key] = len(serials)
+            alive.append(element)
+        get = element.attrib.get
+        return HtmlFacts(tag, serials[key], get("id", ""), tuple(get("class", "").split()),
+                         get("lang", ""), get("scope", ""), get("href", ""),
+                         get("aria-hidden") == "true", get("aria-label", ""))
+
+    def build(box, parent, pdf, page_number, nums, annotations, page_tags):
+        if not isinstance(page_tags, _Popping):
+            page_tags = _Popping(page_tags, page_number, found, boxes.TextBox)
+        box = getattr(box, "_box", box)  # an absolutely placed box's placeholder
+        for element in original(box, parent, pdf, page_number, nums, annotations, page_tags):
+            if box.element is not None and element.number not in found.elements:
+                found.elements[element.number] = facts(box.element, str(box.element_tag))
+            yield element
+
+    tags._build_box_tree = build
+    try:
+        yield found
+    finally:
+        tags._build_box_tree = original
+
+
+# --- reading the PDF ----------------------------------------------------------------------
+
+
+def _kids(element) -> list:
+    import pikepdf
+
+    k = element.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def _is_element(obj) -> bool:
+    import pikepdf
+
+    return isinstance(obj, pikepdf.Dictionary) and "/S" in obj
+
+
+def _set_kids(element, kids: list) -> None:
+    import pikepdf
+
+    element.K = pikepdf.Array(kids)
+
+
+def to_unicode(font) -> dict[int, str]:
+    """A font's glyph codes and the text each stands for (its ``/ToUnicode`` CMap)."""
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return {}
+    text = stream.read_bytes().decode("latin-1")
+    found: dict[int, str] = {}
+
+    def chars(hexa: str) -> str:
+        raw = bytes.fromhex(hexa)
+        return raw.decode("utf-16-be", errors="replace")
+
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            found[int(code, 16)] = chars(value)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for start, end, rest in re.findall(_RANGE, block):
+            first, last = int(start, 16), int(end, 16)
+            if rest.startswith("["):
+                for i, value in enumerate(re.findall(r"<([0-9a-fA-F]*)>", rest)):
+                    found[first + i] = chars(value)
+            else:
+                base = bytes.fromhex(rest[1:-1])
+                for i in range(last - first + 1):
+                    value = base[:-2] + (int.from_bytes(base[-2:], "big") + i).to_bytes(2, "big")
+                    found[first + i] = value.decode("utf-16-be", errors="replace")
+    return found
+
+
+def _codes(operands, width: int, cmap: dict[int, str]) -> list[tuple[int, str]]:
+    import pikepdf
+
+    found = []
+    items = operands[0] if isinstance(operands[0], pikepdf.Array) else [operands[0]]
+    for item in items:
+        if isinstance(item, pikepdf.String):
+            raw = bytes(item)
+            for i in range(0, len(raw) - width + 1, width):
+                code = int.from_bytes(raw[i:i + width], "big")
+                found.append((code, cmap.get(code, "")))
+    return found
+
+
+def _split_tj(operands, width: int, at: int) -> tuple[Any, Any]:
+    """A ``TJ`` array cut before its glyph number ``at``: two arrays that draw the same."""
+    import pikepdf
+
+    items = operands[0] if isinstance(operands[0], pikepdf.Array) else [operands[0]]
+    head: list = []
+    tail: list = []
+    seen = 0
+    for item in items:
+        if not isinstance(item, pikepdf.String):
+            (head if seen <= at and not tail else tail).append(item)
+            continue
+        raw = bytes(item)
+        count = len(raw) // width
+        if seen + count <= at:
+            head.append(item)
+        elif seen >= at:
+            tail.append(item)
+        else:
+            cut = (at - seen) * width
+            head.append(pikepdf.String(raw[:cut]))
+            tail.append(pikepdf.String(raw[cut:]))
+        seen += count
+    return pikepdf.Array(head), pikepdf.Array(tail)
+
+
+# --- the pass --------------------------------------------------------------------------------
+
+
+def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
+    """The PDF with its structure tree, artifacts and text layer made accessible (see the
+    module's docstring); the same input gives the same bytes."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return pdf_bytes
+        document = next((k for k in _kids(root) if _is_element(k)), None)
+        if document is None:
+            return pdf_bytes
+        facts = {obj.objgen[0]: f for obj in _all_elements(root) if (f := found.elements.get(obj.objgen[0]))}
+        _drop_hidden(document, facts)
+        _one_article(document, facts)
+        ids = _notes(pdf, document, facts)
+        ids.update(_tables(document, facts))
+        _languages(document, facts, lang)
+        _drop_empty(document)
+        if ids:
+            root.IDTree = pdf.make_indirect(pikepdf.Dictionary(
+                Names=pikepdf.Array([x for key in sorted(ids) for x in (pikepdf.String(key), ids[key])])))
+        _drop_empty_links(pdf, root)
+        _describe_links(root, facts)
+        _artifacts_and_words(pdf, root, found)
+        _claim_ua(pdf)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                 compress_streams=True, linearize=False)
+        return out.getvalue()
+
+
+def _claim_ua(pdf) -> None:
+    """An archive PDF (PDF/A-3b) is tagged as a PDF/UA one is: it says so too, with the
+    extension schema PDF/A asks for the ``pdfuaid`` namespace."""
+    import pikepdf
+
+    stream = pdf.Root.get("/Metadata")
+    if stream is None:
+        return
+    xmp = stream.read_bytes().decode("utf-8")
+    if "pdfaid:part" not in xmp or "pdfuaid:part" in xmp or "</rdf:RDF>" not in xmp:
+        return
+    xmp = xmp.replace("</rdf:RDF>", UA_IN_ARCHIVE + "</rdf:RDF>", 1)
+    metadata = pdf.make_stream(xmp.encode("utf-8"))
+    metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+    pdf.Root.Metadata = metadata
+
+
+def _all_elements(root) -> Iterator:
+    stack = [k for k in _kids(root) if _is_element(k)]
+    while stack:
+        element = stack.pop()
+        yield element
+        stack.extend(k for k in _kids(element) if _is_element(k))
+
+
+def _walk(element, parent=None) -> Iterator[tuple[Any, Any]]:
+    """Every element under ``element`` with its parent, in reading order."""
+    for kid in _kids(element):
+        if _is_element(kid):
+            yield kid, element
+            yield from _walk(kid, element)
+
+
+def _adopt(parent, kids: list) -> None:
+    for kid in kids:
+        if _is_element(kid):
+            kid.P = parent
+    _set_kids(parent, kids)
+
+
+def _drop_hidden(document, facts: dict[int, HtmlFacts]) -> None:
+    """Elements the HTML hides from assistive technology leave the tree (their content then
+    becomes an artifact)."""
+    for element, parent in list(_walk(document)):
+        f = facts.get(element.objgen[0])
+        if f is not None and f.hidden:
+            _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+
+
+def _same(a, b, facts: dict[int, HtmlFacts]) -> bool:
+    fa, fb = facts.get(a.objgen[0]), facts.get(b.objgen[0])
+    return fa is not None and fb is not None and fa.serial == fb.serial
+
+
+def _append_merging(target, kids: list, facts: dict[int, HtmlFacts]) -> None:
+    """Append ``kids`` to ``target``; an element that continues ``target``'s last element
+    (the same HTML element, cut by a page break) is merged into it."""
+    current = _kids(target)
+    for kid in kids:
+        last = current[-1] if current else None
+        if last is not None and _is_element(kid) and _is_element(last) and _same(last, kid, facts):
+            _append_merging(last, _kids(kid), facts)
+            continue
+        current.append(kid)
+    _adopt(target, current)
+
+
+def _one_article(document, facts: dict[int, HtmlFacts]) -> None:
+    """The pages' ``Part``s (``<main>``) and what they hold made one, in reading order."""
+    merged: list = []
+    for kid in _kids(document):
+        first = next((m for m in merged if _is_element(m) and _same(m, kid, facts)), None) \
+            if _is_element(kid) else None
+        if first is not None:
+            _append_merging(first, _kids(kid), facts)
+            continue
+        merged.append(kid)
+    _adopt(document, merged)
+
+
+def _notes(pdf, document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
+    """Footnotes made ``Note``s, each with its label and placed after its first call; the
+    notes by ``/ID``."""
+    notes = _take_notes(pdf, document, facts)
+    placed: set[str] = set()
+    for element, parent in list(_walk(document)):
+        f = facts.get(element.objgen[0])
+        if f is None or "note-call" not in f.classes or "::" in f.tag or not f.href.startswith("#"):
+            continue
+        target = f.href[1:]
+        kids = _kids(parent)
+        at = next(i for i, k in enumerate(kids) if _is_element(k) and k.objgen == element.objgen)
+        kids[at] = _wrap(pdf, element, "/Reference", parent)
+        if target in notes and target not in placed:
+            placed.add(target)
+            notes[target].P = parent
+            kids.insert(at + 1, notes[target])
+        _set_kids(parent, kids)
+    for name, note in notes.items():  # a note without a call in the tree stays at the end
+        if name not in placed:
+            note.P = document
+            _set_kids(document, _kids(document) + [note])
+    return notes
+
+
+def _take_notes(pdf, document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
+    """Each footnote out of its page's note area, made a ``Note`` with its ``/ID`` and its
+    number (the back link) in a ``Lbl``."""
+    import pikepdf
+
+    notes: dict[str, Any] = {}
+    for element, parent in list(_walk(document)):
+        f = facts.get(element.objgen[0])
+        if f is None or "footnote" not in f.classes or "::" in f.tag or not f.id or f.id in notes:
+            continue
+        notes[f.id] = element
+        _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+        element.S = pikepdf.Name.Note
+        element.ID = pikepdf.String(f.id)
+        kids = []
+        for kid in _kids(element):
+            number = _is_element(kid) and "note-number" in getattr(facts.get(kid.objgen[0]), "classes", ())
+            kids.append(_wrap(pdf, kid, "/Lbl", element) if number else kid)
+        _set_kids(element, kids)
+    return notes
+
+
+def _is(kid, element) -> bool:
+    return _is_element(kid) and kid.objgen == element.objgen
+
+
+def _wrap(pdf, element, kind: str, parent):
+    """``element`` inside a new element of type ``kind`` (a ``Lbl``, a ``Reference``)."""
+    import pikepdf
+
+    wrapper = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=parent,
+                                 K=pikepdf.Array([element]))
+    if "/Pg" in element:
+        wrapper.Pg = element.Pg
+    wrapper = pdf.make_indirect(wrapper)
+    element.P = wrapper
+    return wrapper
+
+
+def _tables(document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
+    """Every ``TH`` gets a ``/Scope`` (the HTML's, else ``Column``); the IDs WeasyPrint gave
+    headers are returned for the ``/IDTree``."""
+    import pikepdf
+
+    ids = {}
+    for element, _ in _walk(document):
+        if element.S != pikepdf.Name.TH:
+            continue
+        f = facts.get(element.objgen[0])
+        scope = {"row": "Row", "col": "Column", "rowgroup": "Row", "colgroup": "Column"}.get(
+            f.scope if f else "", "Column")
+        attributes = element.get("/A")
+        if attributes is None or not isinstance(attributes, pikepdf.Dictionary):
+            attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+            element.A = attributes
+        attributes.Scope = pikepdf.Name("/" + scope)
+        if "/ID" in element:
+            ids[str(element.ID)] = element
+    return ids
+
+
+def _languages(document, facts: dict[int, HtmlFacts], lang: str) -> None:
+    """``/Lang`` where the HTML says an element is in another language than the document."""
+    import pikepdf
+
+    def norm(tag: str) -> str:
+        return tag.replace("_", "-").lower()
+
+    for element, _ in _walk(document):
+        f = facts.get(element.objgen[0])
+        if f is not None and f.lang and norm(f.lang) != norm(lang):
+            element.Lang = pikepdf.String(f.lang)
+
+
+def _drop_empty(document) -> None:
+    """Grouping elements left with nothing in them (a page's emptied note area) go."""
+    import pikepdf
+
+    def content(element) -> bool:
+        return any(not _is_element(k) or content(k) for k in _kids(element))
+
+    for element, parent in reversed(list(_walk(document))):
+        if element.S in (pikepdf.Name.NonStruct, pikepdf.Name.Div, pikepdf.Name.Span) \
+                and not content(element):
+            _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+
+
+def _drop_empty_links(pdf, root) -> None:
+    """A link annotation of no area (WeasyPrint makes one for each ``<wbr>`` in a URL) is
+    removed with its place in the tree, when the page has a link of some size to the same
+    place: a reader meets each link once."""
+    import pikepdf
+
+    dropped: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is not None:
+            kept = _sized_links(list(annots), dropped)
+            page.obj.Annots = pikepdf.Array(kept)
+    if not dropped:
+        return
+    for element in list(_all_elements(root)):
+        kids = _kids(element)
+        keep = [k for k in kids if not (isinstance(k, pikepdf.Dictionary) and "/Obj" in k
+                                        and k.Obj.objgen in dropped)]
+        if len(keep) != len(kids):
+            _set_kids(element, keep)
+    nums = root.ParentTree.get("/Nums")
+    for i in range(1, len(nums) if nums is not None else 0, 2):
+        if isinstance(nums[i], pikepdf.Dictionary) and nums[i].objgen in dropped:
+            nums[i] = None
+
+
+def _sized_links(annots: list, dropped: set[tuple[int, int]]) -> list:
+    """``annots`` without the links of no area that lead where a link of some size does."""
+    def target(annot) -> str:
+        action = annot.get("/A")
+        return repr(action) if action is not None else repr(annot.get("/Dest"))
+
+    def empty(annot) -> bool:
+        rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+        return str(annot.get("/Subtype")) == "/Link" and (
+            abs(rect[2] - rect[0]) < 0.01 or abs(rect[3] - rect[1]) < 0.01)
+
+    shown = {target(a) for a in annots if str(a.get("/Subtype")) == "/Link" and not empty(a)}
+    kept = []
+    for annot in annots:
+        if empty(annot) and target(annot) in shown:
+            dropped.add(annot.objgen)
+        else:
+            kept.append(annot)
+    return kept
+
+
+def _describe_links(root, facts: dict[int, HtmlFacts]) -> None:
+    """A link with an ``aria-label`` ("See note 3") is described by it (``/Contents``), not by
+    WeasyPrint's default, the address it points to ("note-3")."""
+    import pikepdf
+
+    for element in _all_elements(root):
+        f = facts.get(element.objgen[0])
+        if f is None or not f.label or element.S != pikepdf.Name.Link:
+            continue
+        for kid in _kids(element):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR:
+                kid.Obj.Contents = pikepdf.String(f.label)
+
+
+def _reached(root) -> set[tuple[tuple[int, int], int]]:
+    """(page object, MCID) of every marked-content sequence the tree reaches."""
+    import pikepdf
+
+    found = set()
+    stack = [(k, None) for k in _kids(root) if _is_element(k)]
+    while stack:
+        element, page = stack.pop()
+        page = element.get("/Pg", page)
+        for kid in _kids(element):
+            if isinstance(kid, int):
+                if page is not None:
+                    found.add((page.objgen, int(kid)))
+            elif _is_element(kid):
+                stack.append((kid, page))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
+                where = kid.get("/Pg", page)
+                if where is not None:
+                    found.add((where.objgen, int(kid.MCID)))
+    return found
+
+
+def _artifacts_and_words(pdf, root, found: Recorded) -> None:
+    """Rewrite each page's content: unreached marked content becomes an artifact, hyphenated
+    words get their ``/ActualText``; the parent tree forgets the artifacts."""
+    import pikepdf
+
+    reached = _reached(root)
+    nums = root.ParentTree.get("/Nums")
+    trees = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)} if nums is not None else {}
+    words = _hyphenated_words(found)
+    for index, page in enumerate(pdf.pages):
+        mine = {mcid: job for (where, mcid), job in words.items() if where == index}
+        unreached = {mcid for mcid in _mcids(page) if (page.obj.objgen, mcid) not in reached}
+        if not unreached and not mine:
+            continue
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
+            _rewritten(page, unreached, mine)))
+        parents = page.obj.get("/StructParents")
+        mapping: Any = trees.get(int(parents)) if parents is not None else None
+        for mcid in sorted(unreached) if mapping is not None else ():
+            if mcid < len(mapping):
+                mapping[mcid] = None
+
+
+def _operations(page) -> list[tuple[Any, str]]:
+    """A page's content as (operands, operator name)."""
+    import pikepdf
+
+    return [(i.operands, str(i.operator)) for i in pikepdf.parse_content_stream(page)]
+
+
+def _mcid(operands, name: str) -> int | None:
+    """The MCID a ``BDC`` opens, if any."""
+    import pikepdf
+
+    if name == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
+            and "/MCID" in operands[1]:
+        return int(operands[1].MCID)
+    return None
+
+
+def _mcids(page) -> set[int]:
+    return {m for operands, name in _operations(page) if (m := _mcid(operands, name)) is not None}
+
+
+def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]]) -> list:
+    """The page's content, its ``unreached`` MCIDs made artifacts and its broken ``words``
+    given their ``/ActualText``."""
+    import pikepdf
+
+    ops = _operations(page)
+    fonts = {str(name): font for name, font in (page.Resources.get("/Font") or {}).items()}
+    cmaps: dict[str, dict[int, str]] = {}
+    out: list = []
+    font = ""
+    current: int | None = None
+    shown: set[int] = set()
+    last = _last_shows(ops)
+    artifact = [pikepdf.Name.Artifact,
+                pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in PAGINATION.items()})]
+    for position, (operands, name) in enumerate(ops):
+        opened = _mcid(operands, name)
+        if opened is not None:
+            current = opened
+            if opened in unreached:
+                out.append(pikepdf.ContentStreamInstruction(artifact, pikepdf.Operator(name)))
+                continue
+        elif name == "EMC":
+            current = None
+        elif name == "Tf":
+            font = str(operands[0])
+        elif name == "TJ" and current in words:
+            cmap = cmaps.setdefault(font, to_unicode(fonts[font]) if font in fonts else {})
+            job = dict(words[current])
+            if current in shown:
+                job.pop("tail", None)  # a second piece starts the box's first TJ
+            if position != last.get(current):
+                job.pop("head", None)  # a first piece ends its last
+            out.extend(_actual_text(operands, cmap, job))
+            shown.add(current)
+            continue
+        out.append(pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name)))
+    return out
+
+
+def _last_shows(ops: list[tuple[Any, str]]) -> dict[int, int]:
+    """The position of the last ``TJ`` in each marked-content sequence (by MCID)."""
+    found: dict[int, int] = {}
+    current: int | None = None
+    for position, (operands, name) in enumerate(ops):
+        opened = _mcid(operands, name)
+        if opened is not None:
+            current = opened
+        elif name == "EMC":
+            current = None
+        elif name == "TJ" and current is not None:
+            found[current] = position
+    return found
+
+
+def _hyphenated_words(found: Recorded) -> dict[tuple[int, int], dict[str, str]]:
+    """For each text box that ends the first piece of a word broken at a line end, or starts
+    its second piece: {"head": the whole word} or {"tail": …}, or both.
+
+    A word WeasyPrint hyphenated reads without the hyphen it added; a word broken after a
+    hyphen of its own ("Armenian-⏎backed") keeps it: pdftotext, like other extractors, drops
+    a hyphen at a line end and joins the lines, which would make it "Armenianbacked".
+    """
+    order = sorted(found.texts)
+    words: dict[tuple[int, int], dict[str, str]] = {}
+    for i, key in enumerate(order):
+        facts = found.texts[key]
+        if not (facts.hyphenated or facts.hyphen):
+            continue
+        nxt = next((k for k in order[i + 1:] if found.texts[k].text.strip()), None)
+        if nxt is None:
+            continue
+        following = found.texts[nxt]
+        if nxt[0] == key[0] and following.top <= facts.top + 0.5:
+            continue  # the word goes on in the same line (another box): not broken
+        head = re.search(r"\w+[-\u2010]?$" if facts.hyphen else r"\w+$",
+                         facts.text if facts.hyphen else facts.text[:-1])
+        tail = re.match(r"\w+", following.text)
+        if head is None or tail is None:
+            continue
+        word = head.group(0) + tail.group(0)
+        words.setdefault(key, {})["head"] = word
+        words.setdefault(nxt, {})["tail"] = word
+    return words
+
+
+def _actual_text(operands, cmap: dict[int, str], job: dict[str, str]) -> list:
+    """The ``TJ`` of a box that ends or starts a broken word, cut so that the word's first
+    piece ("head") is in a ``/Span`` whose ``/ActualText`` is the whole word and its second
+    piece ("tail") in one with an empty ``/ActualText``."""
+    import pikepdf
+
+    codes = _codes(operands, 2, cmap)
+    start = 0
+    if "tail" in job:
+        while start < len(codes) and _LETTER.match(codes[start][1] or " "):
+            start += 1
+    end = len(codes)
+    if "head" in job:
+        if end > start and codes[end - 1][1] in ("-", "\u2010"):
+            end -= 1
+        while end > start and _LETTER.match(codes[end - 1][1] or " "):
+            end -= 1
+
+    def show(array) -> pikepdf.ContentStreamInstruction:
+        return pikepdf.ContentStreamInstruction([array], pikepdf.Operator("TJ"))
+
+    def marked(array, text: str) -> list:
+        span = [pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text))]
+        return [pikepdf.ContentStreamInstruction(span, pikepdf.Operator("BDC")), show(array),
+                pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))]
+
+    out: list = []
+    rest = operands
+    if start:
+        tail, after = _split_tj(rest, 2, start)
+        out += marked(tail, "")
+        rest, end = [after], end - start
+    if "head" in job and end < len(_codes(rest, 2, cmap)):
+        before, head = _split_tj(rest, 2, end)
+        if len(before):
+            out.append(show(before))
+        out += marked(head, job["head"])
+    elif len(rest[0]) if isinstance(rest[0], pikepdf.Array) else True:
+        out.append(show(rest[0]))
+    return out
+
+
+# --- reading it back (communique verify) -------------------------------------------------------
+
+
+def marked_texts(pdf) -> dict[tuple[tuple[int, int], int], str]:
+    """The text of every marked-content sequence, by (page object, MCID), as its fonts'
+    ``/ToUnicode`` maps say; an ``/ActualText`` stands for what it marks."""
+    found: dict[tuple[tuple[int, int], int], str] = {}
+    for page in pdf.pages:
+        for mcid, text in _page_texts(page):
+            key = (page.obj.objgen, mcid)
+            found[key] = found.get(key, "") + text
+    return found
+
+
+def _page_texts(page) -> Iterator[tuple[int, str]]:
+    """(MCID, text) for each piece of text a page shows, in the order it shows them."""
+    fonts = {str(name): font for name, font in (page.Resources.get("/Font") or {}).items()}
+    cmaps: dict[str, dict[int, str]] = {}
+    stack: list[tuple[int | None, str | None]] = []  # open marked content: (MCID, ActualText)
+    font = ""
+    for operands, name in _operations(page):
+        owner = next((m for m, _ in reversed(stack) if m is not None), None)
+        if name in ("BDC", "BMC"):
+            stack.append((_mcid(operands, name), _actual(operands, name)))
+            owner = next((m for m, _ in reversed(stack) if m is not None), None)
+            if stack[-1][1] is not None and owner is not None:
+                yield owner, str(stack[-1][1])
+        elif name == "EMC" and stack:
+            stack.pop()
+        elif name == "Tf":
+            font = str(operands[0])
+        elif name in ("TJ", "Tj") and owner is not None and all(a is None for _, a in stack):
+            cmap = cmaps.setdefault(font, to_unicode(fonts[font]) if font in fonts else {})
+            yield owner, "".join(t for _, t in _codes(operands, 2, cmap))
+
+
+def _actual(operands, name: str) -> str | None:
+    """The ``/ActualText`` a ``BDC`` opens, if any."""
+    import pikepdf
+
+    props = operands[1] if name == "BDC" and len(operands) == 2 else None
+    if isinstance(props, pikepdf.Dictionary) and "/ActualText" in props:
+        return str(props.ActualText)
+    return None
+
+
+def structure_problems(data: bytes, *, notes: int | None = None) -> list[str]:
+    """What a screen reader would miss in the structure of ``data``: every note a ``Note``
+    with a unique ``/ID``, its ``Lbl`` the number of the call it follows; reading order the
+    order of the pages; ``/Alt`` on every ``Figure``, ``/Scope`` on every ``TH``; every piece
+    of marked content either reached by the tree or an artifact. ``notes``: how many notes
+    the edition has."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return ["no structure tree"]
+        reader = _Reader(pdf)
+        for kid in _kids(root):
+            if _is_element(kid):
+                reader.visit(kid, root, None, False, (0, 0))
+        problems, ids = reader.problems, reader.ids
+        if notes is not None and len(ids) != notes:
+            problems.append(f"{len(ids)} Note element(s) in the structure tree, {notes} note(s) printed")
+        if any(not i for i in ids):
+            problems.append("a Note has no /ID")
+        if len(set(ids)) != len(ids):
+            problems.append("two Note elements share an /ID")
+        problems += _order_problems(reader.order, _positions(pdf))
+        reached = {(reader.pages.get(objgen, 0), mcid) for objgen, mcid in _reached(root)}
+        for number, page in enumerate(pdf.pages, 1):
+            loose = sorted(m for m in _mcids(page) if (number, m) not in reached)
+            if loose:
+                problems.append(f"page {number}: content (MCID {loose[0]}) is neither in the "
+                                "structure tree nor an artifact")
+        return problems
+
+
+class _Reader:
+    """A walk through a structure tree that notes what :func:`structure_problems` checks."""
+
+    def __init__(self, pdf):
+        self.texts = marked_texts(pdf)
+        self.pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        self.problems: list[str] = []
+        self.ids: list[str] = []
+        self.order: list[tuple[int, int, tuple[int, int]]] = []  # page, MCID, its paragraph
+
+    def text(self, element, page=None) -> str:
+        page = element.get("/Pg", page)
+        out = ""
+        for kid in _kids(element):
+            if isinstance(kid, int) and page is not None:
+                out += self.texts.get((page.objgen, int(kid)), "")
+            elif _is_element(kid):
+                out += self.text(kid, page)
+        return out
+
+    def visit(self, element, parent, page, in_note: bool, block: tuple[int, int]) -> None:
+        page = element.get("/Pg", page)
+        kind = str(element.S)
+        block = element.objgen if kind in BLOCKS else block
+        self.check(element, parent, page, kind)
+        in_note = in_note or kind == "/Note"
+        for kid in _kids(element):
+            if isinstance(kid, int) and page is not None and not in_note:
+                self.order.append((self.pages.get(page.objgen, 0), int(kid),
+                                   block if block != (0, 0) else element.objgen))
+            elif _is_element(kid):
+                self.visit(kid, element, page, in_note, block)
+
+    def check(self, element, parent, page, kind: str) -> None:
+        import pikepdf
+
+        if kind == "/Note":
+            self.ids.append(str(element.get("/ID", "")))
+            _check_note(element, parent, self.text, self.problems)
+        elif kind == "/Figure" and not str(element.get("/Alt", "")).strip():
+            where = self.pages.get(page.objgen) if page is not None else "?"
+            self.problems.append(f"page {where}: a figure has no alternative text (/Alt)")
+        elif kind == "/TH":
+            attributes = element.get("/A")
+            if not isinstance(attributes, pikepdf.Dictionary) or "/Scope" not in attributes:
+                self.problems.append("a table header (TH) has no /Scope")
+
+
+def _positions(pdf) -> dict[tuple[int, int], float]:
+    """Where on its page (points from the top) the first text of each marked-content sequence
+    is drawn, by (page number, MCID): the visual order the structure tree's order is compared
+    with (WeasyPrint draws a positioned box, a raised note call, after the text around it)."""
+
+    found: dict[tuple[int, int], float] = {}
+    for number, page in enumerate(pdf.pages, 1):
+        height = float(page.MediaBox[3]) - float(page.MediaBox[1])
+        ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        saved: list[tuple[float, ...]] = []
+        mcid: int | None = None
+        for operands, name in _operations(page):
+            if name == "q":
+                saved.append(ctm)
+            elif name == "Q" and saved:
+                ctm = saved.pop()
+            elif name == "cm":
+                a, b, c, d, e, f = (float(v) for v in operands)
+                A, B, C, D, E, F = ctm
+                ctm = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+                       e * A + f * C + E, e * B + f * D + F)
+            elif _mcid(operands, name) is not None:
+                mcid = _mcid(operands, name)
+            elif name == "EMC":
+                mcid = None
+            elif name == "Tm" and mcid is not None and (number, mcid) not in found:
+                x, y = float(operands[4]), float(operands[5])
+                A, B, C, D, E, F = ctm
+                found[(number, mcid)] = height - (x * B + y * D + F)
+    return found
+
+
+def _order_problems(order: list[tuple[int, int, tuple[int, int]]],
+                    tops: dict[tuple[int, int], float]) -> list[str]:
+    """The tree's order of the text (notes aside) against the pages: never back to an earlier
+    page, and inside a paragraph (heading, list item, table cell) from the top down. (Blocks
+    side by side, as two addressees or table cells, may each start higher than the last
+    ended; a raised note call may sit a few points above its line.)"""
+    tolerance = 6.0  # points
+    last: tuple[int, float, tuple[int, int]] | None = None
+    for page, mcid, block in order:
+        top = tops.get((page, mcid))
+        if last is not None and page < last[0]:
+            return [f"reading order: text of page {page} (MCID {mcid}) is read after page {last[0]}"]
+        if top is None:
+            continue
+        if last is not None and page == last[0] and block == last[2] and top < last[1] - tolerance:
+            return [f"reading order: page {page}'s text (MCID {mcid}) is read after the text below it"]
+        last = (page, max(top, last[1]) if last and (last[0], last[2]) == (page, block) else top, block)
+    return []
+
+
+def _check_note(note, parent, text, problems: list[str]) -> None:
+    """A note's label, and the call it follows."""
+    name = str(note.get("/ID", "")) or "a note"
+    labels = [k for k in _kids(note) if _is_element(k) and str(k.S) == "/Lbl"]
+    if not labels:
+        problems.append(f"{name}: no label (Lbl) with its number")
+        return
+    siblings = _kids(parent)
+    at = next((i for i, k in enumerate(siblings) if _is_element(k) and k.objgen == note.objgen), 0)
+    call = siblings[at - 1] if at > 0 else None
+    if call is None or not _is_element(call) or str(call.S) not in ("/Reference", "/Link"):
+        if str(parent.S) != "/Document":  # a note whose call is not in the tree sits at the end
+            problems.append(f"{name}: not placed right after its call")
+        return
+    label, called = text(labels[0]).strip(), text(call).strip()
+    if label != called:
+        problems.append(f"{name}: its label reads '{label}', its call '{called}'")
