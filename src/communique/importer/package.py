@@ -95,31 +95,62 @@ def check_draft(path: Path) -> Checked:
 
 
 def _check_archive(archive: zipfile.ZipFile) -> list[str]:
+    """Check an archive as a Word package, in order: what kind of file it is, its sizes (no
+    zip bomb), its main part (Word, no macros), no entity declarations; then the warnings for
+    its relationships leading outside it."""
     entries = archive.infolist()
     if len(entries) > MAX_ENTRIES:
         raise Refused(f"the archive holds {len(entries)} files, more than a Word document has")
     names = {e.filename for e in entries}
+    _check_package(archive, names)
+    _check_sizes(entries)
+    _check_main(archive, names)
+    _check_declarations(archive, entries)
+    return _external_relations(archive, [e.filename for e in entries
+                                         if e.filename.endswith(".rels")])
+
+
+def _check_package(archive: zipfile.ZipFile, names: set[str]) -> None:
+    """An Office Open XML package at all (it has ``[Content_Types].xml``); an OpenDocument
+    file (its ``mimetype`` entry) is named as such."""
     if "mimetype" in names and "[Content_Types].xml" not in names:
         kind = archive.read("mimetype")[:100].decode("ascii", "replace")
         what = "an OpenDocument text (.odt)" if "opendocument.text" in kind else f"a '{kind}' file"
         raise Refused(f"this is {what}, not a Word .docx: save it as Word Document (.docx)")
     if "[Content_Types].xml" not in names:
         raise Refused("a zip archive, but not a Word document (it has no [Content_Types].xml)")
+
+
+def _check_sizes(entries: list[zipfile.ZipInfo]) -> None:
+    """No encrypted entry, and no zip bomb: each entry checked by :func:`_check_entry`, then
+    all of them together at most :data:`MAX_TOTAL_BYTES` inflated."""
     total = 0
     for entry in entries:
-        if entry.flag_bits & 0x1:
-            raise Refused(f"'{entry.filename}' in the archive is encrypted: save the draft "
-                          "again without a password")
+        _check_entry(entry)
         total += entry.file_size
-        xml = entry.filename.endswith((".xml", ".rels"))
-        if xml and entry.file_size > MAX_PART_BYTES:
-            raise Refused(f"'{entry.filename}' inflates to {entry.file_size // 1024 // 1024} MB, "
-                          "more than any Word document's part: refused as a zip bomb")
-        if entry.file_size > 8 * 1024 * 1024 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            raise Refused(f"'{entry.filename}' inflates {entry.file_size // max(entry.compress_size, 1)} "
-                          "times its size in the archive: refused as a zip bomb")
     if total > MAX_TOTAL_BYTES:
         raise Refused(f"the archive inflates to {total // 1024 // 1024} MB: refused as a zip bomb")
+
+
+def _check_entry(entry: zipfile.ZipInfo) -> None:
+    """One entry: not encrypted, an XML part at most :data:`MAX_PART_BYTES` inflated, and a
+    large entry inflating at most :data:`MAX_RATIO` times its compressed size."""
+    if entry.flag_bits & 0x1:
+        raise Refused(f"'{entry.filename}' in the archive is encrypted: save the draft "
+                      "again without a password")
+    xml = entry.filename.endswith((".xml", ".rels"))
+    if xml and entry.file_size > MAX_PART_BYTES:
+        raise Refused(f"'{entry.filename}' inflates to {entry.file_size // 1024 // 1024} MB, "
+                      "more than any Word document's part: refused as a zip bomb")
+    compressed = max(entry.compress_size, 1)
+    if entry.file_size > 8 * 1024 * 1024 and entry.file_size > MAX_RATIO * compressed:
+        raise Refused(f"'{entry.filename}' inflates {entry.file_size // compressed} "
+                      "times its size in the archive: refused as a zip bomb")
+
+
+def _check_main(archive: zipfile.ZipFile, names: set[str]) -> None:
+    """The main part is a Word document's or template's: not macro-enabled (nor a
+    ``vbaProject.bin`` anywhere), not a workbook or a presentation."""
     main = _main_type(archive)
     if main in MACRO_MAINS or any(PurePosixPath(n).name.lower() == "vbaproject.bin" for n in names):
         raise Refused("a macro-enabled document (.docm): communique does not open documents "
@@ -128,13 +159,17 @@ def _check_archive(archive: zipfile.ZipFile) -> list[str]:
         other = next((label for key, label in OTHER_MAINS.items() if key in (main or "")), None)
         raise Refused(f"this is {other}, not a Word document" if other else
                       "a zip archive, but not a Word document (no Word main part)")
+
+
+def _check_declarations(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """No XML part starts with a document type or entity declarations (Word never writes
+    one; an entity expansion attack does)."""
     for entry in entries:
         if entry.filename.endswith((".xml", ".rels")):
             head = archive.read(entry)[:4096] if entry.file_size else b""
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise Refused(f"'{entry.filename}' declares a document type or entities, "
                               "which Word never writes: refused (an XML entity attack?)")
-    return _external_relations(archive, [e.filename for e in entries if e.filename.endswith(".rels")])
 
 
 def _parse(data: bytes) -> etree._Element:

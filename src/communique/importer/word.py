@@ -336,7 +336,21 @@ class Reader:
 
     def _run(self, r: etree._Element, pieces: list[Piece], fmt: dict, in_note: bool,
              field_link: list[str | None]) -> None:
-        rpr = r.find(_w("rPr"))
+        """A run's text as pieces with its formatting; what else a run holds (a field's
+        link, a note's reference, a comment, an image) goes to :meth:`_run_mark`."""
+        bold, italic = self._run_format(r.find(_w("rPr")), fmt)
+        link = field_link[0] or fmt["link"]
+        for item in r:
+            text = _run_text(item)
+            if text is None:
+                self._run_mark(item, pieces, in_note, field_link)
+            elif text:
+                text = _CONTROL.sub(" ", text.replace("\t", " "))
+                pieces.append(Piece(text, bold, italic, link))
+
+    def _run_format(self, rpr: etree._Element | None, fmt: dict) -> tuple[bool, bool]:
+        """Bold and italic for a run: its own properties over its character style's, over
+        the paragraph's (``fmt``)."""
         bold, italic = fmt["bold"], fmt["italic"]
         if rpr is not None:
             char = self.styles.get(_val(rpr, "rStyle") or "", {})
@@ -344,41 +358,44 @@ class Reader:
             italic = char.get("italic", italic)
             bold = _on(rpr, "b", _on(rpr, "bCs", bold))
             italic = _on(rpr, "i", _on(rpr, "iCs", italic))
-        link = field_link[0] or fmt["link"]
-        for item in r:
-            tag = item.tag
-            text = None
-            if tag == _w("t"):
-                text = item.text or ""
-            elif tag in (_w("tab"), _w("ptab")):
-                text = " "
-            elif tag in (_w("br"), _w("cr")):
-                text = " "
-            elif tag == _w("noBreakHyphen"):
-                text = "\u2011"
-            elif tag == _w("instrText"):
-                found = _field_link(item.text or "")
-                if found:
-                    field_link[0] = found
-            elif tag == _w("fldChar") and item.get(_w("fldCharType")) == "end":
-                field_link[0] = None
-            elif tag in (_w("footnoteReference"), _w("endnoteReference")) and not in_note:
-                kind = "footnote" if tag == _w("footnoteReference") else "endnote"
-                pieces.append(Piece(self._note(kind, item.get(_w("id")) or ""), raw=True))
-            elif tag == _w("commentReference"):
-                comment = self.comments.get(item.get(_w("id")) or "")
-                if comment is not None:
-                    said = " ".join("".join(t.text or "" for t in comment.iter(_w("t"))).split())
-                    author = comment.get(_w("author")) or "someone"
-                    self.problem(f"a comment by {author} is not imported: “{said[:120]}”")
-            elif tag in (_w("drawing"), _w("pict"), _w("object")):
-                described = item.find(f".//{{{WP}}}docPr")
-                alt = "" if described is None else described.get("descr") or described.get("title") or ""
-                self.problem("an image is not imported" + (f" (“{alt[:80]}”)" if alt else "") +
-                             ": a report's figures take an image file beside statement.yaml")
-            if text:
-                text = _CONTROL.sub(" ", text.replace("\t", " "))
-                pieces.append(Piece(text, bold, italic, link))
+        return bold, italic
+
+    def _run_mark(self, item: etree._Element, pieces: list[Piece], in_note: bool,
+                  field_link: list[str | None]) -> None:
+        """An item of a run that is not text: a ``HYPERLINK`` field opening or closing
+        (``field_link`` holds its address until the field ends), a note's reference (made a
+        citation or a free note in place), a comment or an image (reported)."""
+        tag = item.tag
+        if tag == _w("instrText"):
+            found = _field_link(item.text or "")
+            if found:
+                field_link[0] = found
+        elif tag == _w("fldChar") and item.get(_w("fldCharType")) == "end":
+            field_link[0] = None
+        elif tag in (_w("footnoteReference"), _w("endnoteReference")) and not in_note:
+            kind = "footnote" if tag == _w("footnoteReference") else "endnote"
+            pieces.append(Piece(self._note(kind, item.get(_w("id")) or ""), raw=True))
+        elif tag == _w("commentReference"):
+            self._comment(item.get(_w("id")) or "")
+        elif tag in (_w("drawing"), _w("pict"), _w("object")):
+            self._image(item)
+
+    def _image(self, item: etree._Element) -> None:
+        """An image is reported with its alt text (a report's figures are files), never
+        imported."""
+        described = item.find(f".//{{{WP}}}docPr")
+        alt = ("" if described is None else
+               described.get("descr") or described.get("title") or "")
+        self.problem("an image is not imported" + (f" (“{alt[:80]}”)" if alt else "") +
+                     ": a report's figures take an image file beside statement.yaml")
+
+    def _comment(self, comment_id: str) -> None:
+        """A comment is reported (with its author and its words), never imported."""
+        comment = self.comments.get(comment_id)
+        if comment is not None:
+            said = " ".join("".join(t.text or "" for t in comment.iter(_w("t"))).split())
+            author = comment.get(_w("author")) or "someone"
+            self.problem(f"a comment by {author} is not imported: “{said[:120]}”")
 
     def _note(self, kind: str, note_id: str) -> str:
         note = self.notes[kind].get(note_id)
@@ -426,6 +443,18 @@ class Reader:
         what = ("accepted: the text is imported with it" if kind == "insertion" else
                 "accepted: the text is imported without it")
         self.problem(f"a tracked {kind} by {author} still pending (“{said[:80]}”), {what}")
+
+
+_RUN_TEXT = {_w("tab"): " ", _w("ptab"): " ", _w("br"): " ", _w("cr"): " ",
+             _w("noBreakHyphen"): "\u2011"}
+
+
+def _run_text(item: etree._Element) -> str | None:
+    """The text an item of a run stands for (a tab or a line break reads as a space), or
+    None when it is no text at all."""
+    if item.tag == _w("t"):
+        return item.text or ""
+    return _RUN_TEXT.get(item.tag)
 
 
 def _on(rpr: etree._Element, tag: str, default: bool) -> bool:

@@ -311,41 +311,43 @@ class _Converter:
         self.blocks(body if body is not None else root, None)
 
     def blocks(self, element: etree._Element, parent: Any, style: dict | None = None) -> None:
-        """Each child of a container as paragraphs (``parent``: a table cell, else the body)."""
-        style = dict(style or {})
-        classes = set((element.get("class") or "").split())
-        if "opening" in classes:
-            style["bold"] = True
-        if "caveat" in classes or "incident-facts" in classes:
-            style["italic"] = True
+        """Each child of a container as paragraphs (``parent``: a table cell, else the body).
+
+        Text and inline elements directly inside the container, between its blocks, are
+        gathered (``loose``) and become one paragraph each time a block interrupts them.
+        """
+        style = _container_style(element, style)
         loose: list = []  # inline content directly inside a container: one paragraph
         if element.text and element.text.strip():
             loose.append(element.text)
         for child in element:
-            if not isinstance(child.tag, str):
-                if child.tail and child.tail.strip():
-                    loose.append(child.tail)
-                continue
-            tag = child.tag
-            if _skipped(child):
-                if "running-footer" in (child.get("class") or ""):
-                    self.footer = _text(child)
-                if child.tail and child.tail.strip():
-                    loose.append(child.tail)
-                continue
-            if tag in _INLINE:
-                loose.append(child)
-                if child.tail and child.tail.strip():
-                    loose.append(child.tail)
+            if self._loose(child, loose):
                 continue
             if loose:
                 self.paragraph_of(loose, parent, None, style)
                 loose = []
             self.block(child, parent, style)
-            if child.tail and child.tail.strip():
-                loose.append(child.tail)
+            loose += _tail(child)
         if loose:
             self.paragraph_of(loose, parent, None, style)
+
+    def _loose(self, child: etree._Element, loose: list) -> bool:
+        """Whether ``child`` belongs to the loose inline content (added to ``loose`` with its
+        tail) rather than being a block: a comment, a skipped element (the running footer is
+        kept for the page footer) or an inline element."""
+        if not isinstance(child.tag, str):
+            loose += _tail(child)
+            return True
+        if _skipped(child):
+            if "running-footer" in (child.get("class") or ""):
+                self.footer = _text(child)
+            loose += _tail(child)
+            return True
+        if child.tag in _INLINE:
+            loose.append(child)
+            loose += _tail(child)
+            return True
+        return False
 
     def block(self, element: etree._Element, parent: Any, style: dict) -> None:
         tag = element.tag
@@ -524,6 +526,23 @@ def _clip(text: str, limit: int = 255) -> str:
     if len(text) <= limit:
         return text
     return text[:limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _container_style(element: etree._Element, style: dict | None) -> dict:
+    """The run formatting a container gives what is inside it: the opening call in bold, a
+    caveat and an incident's facts in italic, on top of the ``style`` it is in."""
+    style = dict(style or {})
+    classes = set((element.get("class") or "").split())
+    if "opening" in classes:
+        style["bold"] = True
+    if "caveat" in classes or "incident-facts" in classes:
+        style["italic"] = True
+    return style
+
+
+def _tail(element: etree._Element) -> list[str]:
+    """The text after ``element`` when it is more than white space, as a one-item list."""
+    return [element.tail] if element.tail and element.tail.strip() else []
 
 
 def _skipped(element: etree._Element) -> bool:
