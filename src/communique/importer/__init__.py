@@ -155,33 +155,74 @@ def _guess_language(paras: list[Para], recorded: str) -> str:
     return base if base and known(base) else "en"
 
 
+@dataclass
+class _Mapping:
+    """What mapping a draft tells its author: what became what (``mapped``, for the summary)
+    and the warnings (``problems``), in the order they were found."""
+
+    display: str
+    mapped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def warn(self, para: Para | None, message: str) -> None:
+        """A warning at ``para`` (or at the draft as a whole)."""
+        where = para.where if para else 0
+        self.problems.append(Problem(self.display, where, 1 if where else 0, message, "warning"))
+
+
 def _map(read: Any, kind: str, lang: str, display: str,
          workspace: Workspace) -> tuple[dict[str, Any], list[str], list[Problem]]:
-    """The statement's fields from the draft's paragraphs."""
-    from communique.i18n import ui
-
-    problems: list[Problem] = []
-    mapped: list[str] = []
+    """The statement's fields from the draft's paragraphs: the title, the title block, the
+    opening, then the sections (a report's chapters), each taken from ``paras`` in turn."""
+    log = _Mapping(display)
     paras: list[Para] = list(read.paras)
-
-    def warn(para: Para | None, message: str) -> None:
-        where = para.where if para else 0
-        problems.append(Problem(display, where, 1 if where else 0, message, "warning"))
-
-    # the title
-    title_at = next((i for i, p in enumerate(paras) if p.heading == 0), None)
-    if title_at is None:
-        title_at = next((i for i, p in enumerate(paras[:8]) if p.heading is not None or p.bold), None)
-    if title_at is None:
-        if not paras:
-            raise DraftError(Problem(display, 0, 0, "the draft has no text"))
-        title_at = 0
-        warn(paras[0], "no title (Title style, heading or bold line): the first paragraph is the title")
-    title = paras.pop(title_at)
-    mapped.append(f"title: paragraph {title.where} ({title.style})")
+    title, title_at = _take_title(paras, log)
     statement: dict[str, Any] = {"type": kind, "lang": lang}
     fields: dict[str, Any] = {"title": escape_start(title.markdown(plain_bold=True))}
-    # the title block: subtitle, date, index number, before the opening
+    date = _take_title_block(paras, title_at, lang, statement, fields, log)
+    statement["date"] = date if date is not None else _default_date(read, log)
+    statement["draft"] = True
+    statement.update(fields)
+    opening = _take_opening(paras, log)
+    background_words = _background_words(workspace, lang)
+    sections = _sections(paras, background_words, log.warn)
+    key = "summary" if kind == "report" else "opening"
+    statement[key] = opening.markdown(plain_bold=True) if opening is not None else ""
+    if kind == "report":
+        _as_report(statement, sections, log.warn)
+    else:
+        _as_statement(statement, sections, background_words, log)
+    if not statement[key]:
+        raise DraftError(Problem(display, 0, 0, "the draft has no paragraph for the opening"))
+    count = len(statement.get("sections") or statement.get("chapters") or [])
+    log.mapped.append(f"{count} {'chapters' if kind == 'report' else 'sections'}")
+    return statement, log.mapped, log.problems
+
+
+def _take_title(paras: list[Para], log: _Mapping) -> tuple[Para, int]:
+    """The title, taken out of ``paras``, and where it was: the Title style, else the first
+    heading or bold line among the first eight paragraphs, else the first paragraph."""
+    title_at = next((i for i, p in enumerate(paras) if p.heading == 0), None)
+    if title_at is None:
+        title_at = next((i for i, p in enumerate(paras[:8]) if p.heading is not None or p.bold),
+                        None)
+    if title_at is None:
+        if not paras:
+            raise DraftError(Problem(log.display, 0, 0, "the draft has no text"))
+        title_at = 0
+        log.warn(paras[0], "no title (Title style, heading or bold line): "
+                           "the first paragraph is the title")
+    title = paras.pop(title_at)
+    log.mapped.append(f"title: paragraph {title.where} ({title.style})")
+    return title, title_at
+
+
+def _take_title_block(paras: list[Para], title_at: int, lang: str, statement: dict[str, Any],
+                      fields: dict[str, Any], log: _Mapping) -> dt.date | None:
+    """The subtitle, the date and the index number, taken out of the title block: the short
+    paragraphs before the first heading or bold one (and any above the title, at
+    ``title_at``). The index number goes to ``statement``, the subtitle to ``fields``;
+    returns the date, if one is written there."""
     date: dt.date | None = None
     block_end = next((i for i, p in enumerate(paras) if p.heading is not None or p.bold
                       or len(p.plain) > 200), len(paras))
@@ -190,63 +231,74 @@ def _map(read: Any, kind: str, lang: str, display: str,
         found_ref = _INDEX.search(para.plain) if len(para.plain) < 120 else None
         if para.style == "subtitle" and "subtitle" not in fields:
             fields["subtitle"] = escape_start(para.markdown())
-            mapped.append(f"subtitle: paragraph {para.where}")
+            log.mapped.append(f"subtitle: paragraph {para.where}")
         elif (found_date or found_ref) and len(para.plain) < 120:
             if found_date and date is None:
                 date = found_date
-                mapped.append(f"date: paragraph {para.where}")
+                log.mapped.append(f"date: paragraph {para.where}")
             if found_ref and "reference" not in statement:
                 statement["reference"] = found_ref["ref"]
-                mapped.append(f"index number: paragraph {para.where}")
+                log.mapped.append(f"index number: paragraph {para.where}")
         else:
             continue
         paras.remove(para)
-    if date is None:
-        created = read.created.date() if isinstance(read.created, dt.datetime) else None
-        date = created or dt.date.today()
-        warn(None, f"no date in the draft: date set to {date.isoformat()} "
+    return date
+
+
+def _default_date(read: Any, log: _Mapping) -> dt.date:
+    """The date when the draft has none: when it was created, else today (with a warning)."""
+    created = read.created.date() if isinstance(read.created, dt.datetime) else None
+    date = created or dt.date.today()
+    log.warn(None, f"no date in the draft: date set to {date.isoformat()} "
                    f"({'when the draft was created' if created else 'today'}); check it")
-    statement["date"] = date
-    statement["draft"] = True
-    statement.update(fields)
-    # the opening
+    return date
+
+
+def _take_opening(paras: list[Para], log: _Mapping) -> Para | None:
+    """The opening call, taken out of ``paras``: the first bold paragraph (not a list item)
+    before the first heading, else the first paragraph if one comes before it."""
     first_heading = next((i for i, p in enumerate(paras) if p.heading is not None), len(paras))
-    opening_at = next((i for i, p in enumerate(paras[:first_heading]) if p.bold and not p.list_kind),
-                      None)
+    opening_at = next((i for i, p in enumerate(paras[:first_heading])
+                       if p.bold and not p.list_kind), None)
     if opening_at is None:
         opening_at = 0 if first_heading > 0 else None
         if paras:
-            warn(paras[0], "no bold paragraph before the first heading: "
-                 + ("the first paragraph is the opening" if opening_at == 0 else "the opening is empty"))
+            log.warn(paras[0], "no bold paragraph before the first heading: "
+                     + ("the first paragraph is the opening" if opening_at == 0
+                        else "the opening is empty"))
     opening = paras.pop(opening_at) if opening_at is not None else None
     if opening is not None:
-        mapped.append(f"opening: paragraph {opening.where}")
+        log.mapped.append(f"opening: paragraph {opening.where}")
+    return opening
+
+
+def _background_words(workspace: Workspace, lang: str) -> set[str]:
+    """What a heading starting the background reads: "background", or the word in the
+    statement's language."""
+    from communique.i18n import ui
+
     strings, _ = ui.load(workspace, lang)
-    background_words = {"background", strings.gettext("Background").casefold()}
-    sections = _sections(paras, background_words, warn)
-    key = "summary" if kind == "report" else "opening"
-    statement[key] = opening.markdown(plain_bold=True) if opening is not None else ""
-    if kind == "report":
-        _as_report(statement, sections, warn)
-    else:
-        body = [s for s in sections if not s["background"]]
-        background = [s for s in sections if s["background"]]
-        statement["sections"] = [{k: v for k, v in s.items() if k not in ("background", "where")}
-                                 for s in body]
-        if background:
-            first = background[0]
-            statement["background"] = {"body": "\n\n".join(s["body"] for s in background if s["body"])}
-            heading = first.get("heading", "")
-            if heading.casefold() not in background_words:
-                statement["background"]["heading"] = heading
-            mapped.append(f"background: paragraph {first['where']}")
-            if sections.index(first) < len(sections) - len(background):
-                warn(None, "sections after the background are printed before it")
-    if not statement[key]:
-        raise DraftError(Problem(display, 0, 0, "the draft has no paragraph for the opening"))
-    count = len(statement.get("sections") or statement.get("chapters") or [])
-    mapped.append(f"{count} {'chapters' if kind == 'report' else 'sections'}")
-    return statement, mapped, problems
+    return {"background", strings.gettext("Background").casefold()}
+
+
+def _as_statement(statement: dict[str, Any], sections: list[dict[str, Any]],
+                  background_words: set[str], log: _Mapping) -> None:
+    """A public statement's sections, and its background: the sections headed "Background"
+    (their heading kept only when it is not the word itself)."""
+    body = [s for s in sections if not s["background"]]
+    background = [s for s in sections if s["background"]]
+    statement["sections"] = [{k: v for k, v in s.items() if k not in ("background", "where")}
+                             for s in body]
+    if not background:
+        return
+    first = background[0]
+    statement["background"] = {"body": "\n\n".join(s["body"] for s in background if s["body"])}
+    heading = first.get("heading", "")
+    if heading.casefold() not in background_words:
+        statement["background"]["heading"] = heading
+    log.mapped.append(f"background: paragraph {first['where']}")
+    if sections.index(first) < len(sections) - len(background):
+        log.warn(None, "sections after the background are printed before it")
 
 
 def _sections(paras: list[Para], background_words: set[str], warn) -> list[dict[str, Any]]:
