@@ -175,11 +175,11 @@ def test_settings_skeleton_shows_every_setting_with_its_default(tmp_path):
     (tmp_path / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     text = (tmp_path / "communique.toml").read_text()
     written = tomllib.loads(text)  # the settings the skeleton sets (the organisation's name)
-    uncommented = re.sub(r"(?m)^# (\w+ = )", r"\1", text)
+    uncommented = re.sub(r"(?m)^# (\w+ = |\[\w+\] )", r"\1", text)  # [site] is off by default
     (tmp_path / "communique.toml").write_text(uncommented)
     settings, data = read_settings(tmp_path), tomllib.loads(uncommented)
     for name, info in Settings.model_fields.items():
-        model = getattr(settings, name)  # [site] has no default: the skeleton turns it on
+        model = getattr(settings, name)  # [site] has no default: uncommented, it is on
         if not isinstance(info.default, BaseModel) and not isinstance(model, BaseModel):
             assert data.get(name, ...) == info.default, name
             continue
