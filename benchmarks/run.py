@@ -296,7 +296,7 @@ def throughput(tmp: Path, runs: int, statements: int = 100) -> dict:
     """Steady state: ``statements`` copies of the example (five languages each) built at once
     with the default ``-j``; CPU seconds of every process, divided by the editions."""
     ws = copy_workspace(tmp / "many", [EXAMPLE])
-    build(ws, "-j", "1")  # templates compiled once (build/.cache/templates), as on a working machine
+    build(ws, "-j", "1")  # templates compiled (build/.cache/templates), as on a working machine
     for n in range(1, statements):
         shutil.copytree(ws / "content" / EXAMPLE, ws / "content" / f"{EXAMPLE}-{n}")
     runs_ = [measure([*CLI, "build", "--force", "--json"], ws) for _ in range(runs)]

@@ -32,9 +32,9 @@ positioned boxes, running elements, nested notes), WeasyPrint's own code runs un
 - a note whose layout added a float, a positioned box, a running element or a note: it is
   not remembered, and the area is left to WeasyPrint until the next page.
 
-Only WeasyPrint |PINNED| is patched: the functions replaced are private and change between
-versions. With another version nothing is replaced and :func:`notice` says so (the build shows
-it once).
+Only WeasyPrint 70.0 (``PINNED``) is patched: the functions replaced are private and change
+between versions. With another version nothing is replaced and :func:`notice` says so (the
+build shows it once). ``COMMUNIQUE_FOOTNOTES=weasyprint`` in the environment turns it off.
 """
 
 from __future__ import annotations
@@ -282,7 +282,7 @@ def installed_version() -> str | None:
 
 
 def notice() -> str | None:
-    """Why the faster footnote area is off, or None when it is used (WeasyPrint |PINNED|)."""
+    """Why the faster footnote area is off, or None when it is used (WeasyPrint 70.0)."""
     found = installed_version()
     if found is None or supported(found):
         return None
