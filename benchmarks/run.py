@@ -40,8 +40,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kb": peak, "code": done.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "cpu": cpu, "code": done.returncode,
                   "stdout": done.stdout.decode(errors="replace"),
                   "stderr": done.stderr.decode(errors="replace")[-2000:]}))
 """
@@ -53,10 +54,36 @@ from weasyprint import HTML
 html, base_url, options = pickle.load(open(sys.argv[1], "rb"))
 HTML(string=html, base_url=base_url).write_pdf(sys.argv[2], **options)
 """
-# The same, with WeasyPrint imported as communique's presses import it (its C libraries found
-# without a subprocess per name): shows how much of the difference that lookup accounts for.
+# The same, with WeasyPrint's C libraries found as communique's presses find them (without a
+# subprocess per name), and nothing else of communique: shows how much of the difference that
+# lookup accounts for.
 BARE_QUICK = BARE.replace("from weasyprint import HTML", "from communique.render.native "
-                          "import import_weasyprint\nimport_weasyprint()\nfrom weasyprint import HTML")
+                          "import quick_lookup\nwith quick_lookup():\n    import weasyprint\n"
+                          "from weasyprint import HTML")
+
+
+# One render of a captured final HTML under cProfile: the render time, the time in the footnote
+# area (LayoutContext._update_footnote_area, WeasyPrint's or communique's) and, with
+# communique's, the part of it spent laying out each note once (footnotes._lay_out_note).
+PROFILE = """
+import cProfile, json, pickle, pstats, sys
+from communique.render.native import import_weasyprint
+import_weasyprint()
+from weasyprint import HTML
+from communique.render import footnotes
+html, base_url, options = pickle.load(open(sys.argv[1], "rb"))
+profiler = cProfile.Profile()
+profiler.enable()
+HTML(string=html, base_url=base_url).render()
+profiler.disable()
+stats = pstats.Stats(profiler).stats
+def cumulative(name, where):
+    return sum(v[3] for k, v in stats.items() if k[2] == name and k[0].endswith(where))
+area = "communique/render/footnotes.py" if footnotes.applied() else "weasyprint/layout/__init__.py"
+print(json.dumps({"render": cumulative("render", "weasyprint/__init__.py"),
+                  "area": cumulative("_update_footnote_area", area),
+                  "notes": cumulative("_lay_out_note", "communique/render/footnotes.py")}))
+"""
 
 
 @dataclass
@@ -64,6 +91,7 @@ class Run:
     seconds: float
     peak_mb: float
     stdout: str
+    cpu: float = 0.0  # CPU seconds (user + system) of the process and the processes it waited for
 
 
 def measure(cmd: list[str], cwd: Path) -> Run:
@@ -72,12 +100,13 @@ def measure(cmd: list[str], cwd: Path) -> Run:
     data = json.loads(out.stdout)
     if data["code"] != 0:
         raise SystemExit(f"failed ({data['code']}): {' '.join(cmd)}\n{data['stderr']}")
-    return Run(data["seconds"], data["peak_kb"] / 1024, data["stdout"])
+    return Run(data["seconds"], data["peak_kb"] / 1024, data["stdout"], data["cpu"])
 
 
 def median(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs),
-               statistics.median(r.peak_mb for r in runs), runs[-1].stdout)
+               statistics.median(r.peak_mb for r in runs), runs[-1].stdout,
+               statistics.median(r.cpu for r in runs))
 
 
 def interleaved(commands: dict[str, tuple[list[str], Path]], runs: int,
@@ -112,18 +141,9 @@ def copy_workspace(target: Path, statements: list[str] | None = None) -> Path:
     return target
 
 
-# -- the measurements ------------------------------------------------------------------------
-
-def one_edition(tmp: Path, runs: int) -> dict:
-    """communique building one edition against bare WeasyPrint on the same final HTML."""
-    ws = copy_workspace(tmp / "one", [EXAMPLE])
-    shutil.rmtree(ws / "content" / EXAMPLE / "i18n", ignore_errors=True)
-    settings = ws / "communique.toml"  # one edition: no extra languages
-    settings.write_text(re.sub(r"(?m)^languages\s*=.*$", "", settings.read_text()))
-    summary = build(ws, "-j", "1")
-    assert len(summary["editions"]) == 1, summary["editions"]
-
-    # The final HTML and the options of WeasyPrint's write_pdf, as communique uses them.
+def capture_final(ws: Path, target: Path) -> None:
+    """Save the final HTML of the workspace's one edition and the options of WeasyPrint's
+    write_pdf, as communique uses them, for the bare WeasyPrint script."""
     captured = subprocess.run([PY, "-c", textwrap.dedent(f"""
         import pickle, sys
         import weasyprint
@@ -142,10 +162,24 @@ def one_edition(tmp: Path, runs: int) -> dict:
         pdf.print_pdf, Document.write_pdf = spy_print, spy_write
         r = b.build(find_workspace(), [], jobs=1, force=True)
         assert not r.errors, r.errors
-        pickle.dump((seen["html"], seen["base"], seen["options"]), open({str(tmp / 'final.pkl')!r}, "wb"))
+        pickle.dump((seen["html"], seen["base"], seen["options"]), open({str(target)!r}, "wb"))
     """)], cwd=ws, capture_output=True, text=True)
     if captured.returncode:
         raise SystemExit(captured.stderr)
+
+
+# -- the measurements ------------------------------------------------------------------------
+
+def one_edition(tmp: Path, runs: int) -> dict:
+    """communique building one edition against bare WeasyPrint on the same final HTML."""
+    ws = copy_workspace(tmp / "one", [EXAMPLE])
+    shutil.rmtree(ws / "content" / EXAMPLE / "i18n", ignore_errors=True)
+    settings = ws / "communique.toml"  # one edition: no extra languages
+    settings.write_text(re.sub(r"(?m)^languages\s*=.*$", "", settings.read_text()))
+    summary = build(ws, "-j", "1")
+    assert len(summary["editions"]) == 1, summary["editions"]
+
+    capture_final(ws, tmp / "final.pkl")
     scripts = {"bare": BARE, "quick": BARE_QUICK}
     for name, text in scripts.items():
         (tmp / f"{name}.py").write_text(text)
@@ -352,6 +386,42 @@ def hostile_input(tmp: Path, runs: int) -> dict:
     return {"field": statistics.median(fields), "library": got["library"]}
 
 
+def footnote_report(tmp: Path, runs: int, sections: int = 120) -> dict:
+    """The generated report of ``sections`` sections (31 pages, 361 notes) built by communique
+    (``-j 1``, one process) against bare WeasyPrint printing its final HTML."""
+    ws = copy_workspace(tmp / "notes", [])
+    folder = ws / "content" / "generated"
+    folder.mkdir(parents=True)
+    (folder / "statement.yaml").write_text(report_statement(sections))
+    edition = build(ws, "-j", "1", "--force")["editions"][0]
+    capture_final(ws, tmp / "notes.pkl")
+    (tmp / "bare.py").write_text(BARE)
+    got = interleaved({
+        "communique": ([*CLI, "build", "--force", "-j", "1", "-q"], ws),
+        "bare": ([PY, str(tmp / "bare.py"), str(tmp / "notes.pkl"), str(tmp / "notes.pdf")], ws),
+    }, runs)
+    profiles = {}
+    for name, env in (("weasyprint", {"COMMUNIQUE_FOOTNOTES": "weasyprint"}), ("communique", {})):
+        out = subprocess.run([PY, "-c", PROFILE, str(tmp / "notes.pkl")], cwd=ws, check=True,
+                             capture_output=True, text=True, env={**os.environ, **env})
+        profiles[name] = json.loads(out.stdout)
+    return {"pages": edition["pages"], "notes": edition["notes"], **got, "profiles": profiles}
+
+
+def throughput(tmp: Path, runs: int, statements: int = 100) -> dict:
+    """Steady state: ``statements`` copies of the example (five languages each) built at once
+    with the default ``-j``; CPU seconds of every process, divided by the editions."""
+    ws = copy_workspace(tmp / "many", [EXAMPLE])
+    build(ws, "-j", "1")  # templates compiled (build/.cache/templates), as on a working machine
+    for n in range(1, statements):
+        shutil.copytree(ws / "content" / EXAMPLE, ws / "content" / f"{EXAMPLE}-{n}")
+    runs_ = [measure([*CLI, "build", "--force", "--json"], ws) for _ in range(runs)]
+    editions = len(json.loads(runs_[-1].stdout)["editions"])
+    got = median(runs_)
+    return {"statements": statements, "editions": editions, "run": got,
+            "cpu_each": got.cpu / editions}
+
+
 def profile(tmp: Path) -> str:
     """Where one in-process build of one edition spends its time (cProfile, top entries)."""
     ws = copy_workspace(tmp / "profile", [EXAMPLE])
@@ -377,8 +447,8 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
-             hostile: dict | None = None, site: dict | None = None) -> str:
+def markdown(one: dict, many: dict, reports: list[dict], notes: dict, steady: dict, runs: int,
+             took: float, hostile: dict | None = None, site: dict | None = None) -> str:
     c, b, q = one["communique"], one["bare"], one["quick"]
     overhead = c.seconds / b.seconds - 1
     speedup = many["serial"].seconds / many["parallel"].seconds
@@ -394,8 +464,10 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
         "Made by `make bench` (`.venv/bin/python benchmarks/run.py --runs N`); this page is "
         "rewritten by each run. Every time is the **median of "
         f"{runs} runs** ({2 * runs} for the single edition, {max(3, runs // 2)} for the long "
-        "reports) of a whole process started afresh, in a temporary copy of the example "
-        "workspace; peak memory is the largest resident set of the process.",
+        f"reports and the 31-page report, {steady_runs(runs)} for the steady state) of a whole "
+        "process started afresh, in a temporary copy of the example workspace; peak memory is "
+        "the largest resident set of the process, CPU time that of the process and of every "
+        "process it waited for.",
         "",
         f"Machine: {platform.machine()}, {cpu} core(s) available, Python "
         f"{platform.python_version()}, {platform.system()}; load average at the end "
@@ -429,9 +501,34 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
         goal = ""
         if r["target"] == 100:
             ratio = f"{growth:.2f}× the 50-page time"
-            goal = (f"≤ 2.2×: {verdict(growth <= 2.2)}; < 1 GB: {verdict(peak100 < 1024)}")
+            goal = (f"≤ 2.05×: {verdict(growth <= 2.05)}; < 1 GB: {verdict(peak100 < 1024)}")
         lines.append(f"| generated report, {r['pages']} pages, {r['notes']} notes | "
                      f"{r['run'].seconds:.2f} s | {r['run'].peak_mb:.0f} MB | {ratio} | {goal} |")
+    nb, nc = notes["bare"], notes["communique"]
+    each = steady["cpu_each"]
+    lines += [
+        f"| bare WeasyPrint, generated report ({notes['pages']} pages, {notes['notes']} notes), "
+        f"same final HTML | {nb.seconds:.2f} s | {nb.peak_mb:.0f} MB | 1.00 | |",
+        f"| communique, the same report (`build --force -j 1`) | {nc.seconds:.2f} s | "
+        f"{nc.peak_mb:.0f} MB | {nc.seconds / nb.seconds:.2f}× | ≤ 0.6× bare WeasyPrint: "
+        f"{verdict(nc.seconds <= 0.6 * nb.seconds)} |",
+        f"| steady state: {steady['statements']} statements × 5 languages "
+        f"({steady['editions']} editions, `build --force`, default `-j`: {cpu}) | "
+        f"{steady['run'].seconds:.1f} s | {steady['run'].peak_mb:.0f} MB | {each:.3f} CPU-s "
+        f"an edition ({steady['run'].seconds / steady['editions']:.3f} s wall) | ≤ 0.25 CPU-s "
+        f"an edition: {verdict(each <= 0.25)} |",
+    ]
+    own, ours = notes["profiles"]["weasyprint"], notes["profiles"]["communique"]
+    lines += [
+        "",
+        f"Profile of one render of the {notes['pages']}-page report (cProfile, one run each): "
+        f"WeasyPrint's own footnote area took {own['area']:.2f} s of {own['render']:.2f} s "
+        f"({own['area'] / own['render']:.0%}); communique's took {ours['area']:.2f} s of "
+        f"{ours['render']:.2f} s ({ours['area'] / ours['render']:.0%}), of which "
+        f"{ours['notes']:.2f} s is laying out each note once (a layout WeasyPrint's own code "
+        f"does again for the page's final area) and {ours['area'] - ours['notes']:.2f} s "
+        f"({(ours['area'] - ours['notes']) / ours['render']:.0%}) the area itself.",
+    ]
     if hostile:
         field, library = hostile["field"], hostile["library"]
         lines += [
@@ -451,6 +548,10 @@ def markdown(one: dict, many: dict, reports: list[dict], runs: int, took: float,
     return "\n".join(lines)
 
 
+def steady_runs(runs: int) -> int:
+    return max(1, min(3, runs // 4))  # 500 editions a run: a minute or more each
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (median)")
@@ -460,6 +561,9 @@ def main() -> None:
                         "is not rewritten)")
     parser.add_argument("--profile", action="store_true",
                         help="also print where one in-process build spends its time")
+    parser.add_argument("--only", choices=["one", "all", "long", "notes", "steady", "hostile", "site"],
+                        action="append", help="measure only these rows and print them "
+                        "(docs/benchmarks.md is left alone)")
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="communique-bench-") as name:
@@ -470,23 +574,38 @@ def main() -> None:
                         ignore=shutil.ignore_patterns("__pycache__"))
         os.environ["PYTHONPATH"] = os.pathsep.join(
             [str(tmp / "code"), *filter(None, [os.environ.get("PYTHONPATH")])])
+        steps = {
+            "one": ("one edition against bare WeasyPrint",
+                    lambda: one_edition(tmp, 2 * args.runs)),  # a second each: twice the runs
+            "all": ("all editions, no-op and one-word rebuilds",
+                    lambda: all_editions(tmp, args.runs)),
+            "long": ("generated reports of 10, 50 and 100 pages",
+                     lambda: long_reports(tmp, max(3, args.runs // 2))),
+            "notes": ("the 31-page report against bare WeasyPrint",
+                      lambda: footnote_report(tmp, max(3, args.runs // 2))),
+            "steady": ("steady state: 100 statements in 5 languages",
+                       lambda: throughput(tmp, steady_runs(args.runs))),
+            "hostile": ("hostile input: a field of brackets, a library of 60,000",
+                        lambda: hostile_input(tmp, max(3, args.runs // 2))),
+            "site": ("no-op builds with the site: examples, 100 statements x 5 languages",
+                     lambda: site_noop(tmp, args.runs)),
+        }
         if args.only_site:
             print("\n".join(site_rows(site_noop(tmp, args.runs))))
             return
-        print("one edition against bare WeasyPrint ...", file=sys.stderr)
-        one = one_edition(tmp, 2 * args.runs)  # a second each: twice the runs, a steadier median
-        print("all editions, no-op and one-word rebuilds ...", file=sys.stderr)
-        many = all_editions(tmp, args.runs)
-        print("generated reports of 10, 50 and 100 pages ...", file=sys.stderr)
-        reports = long_reports(tmp, max(3, args.runs // 2))
-        print("hostile input: a field of brackets, a library of 60,000 ...", file=sys.stderr)
-        hostile = hostile_input(tmp, max(3, args.runs // 2))
-        print("no-op builds with the site: examples, 100 statements x 5 languages ...",
-              file=sys.stderr)
-        site = site_noop(tmp, args.runs)
+        got = {}
+        for name, (label, step) in steps.items():
+            if not args.only or name in args.only:
+                print(f"{label} ...", file=sys.stderr)
+                got[name] = step()
+                if args.only:
+                    print(name, got[name])
         if args.profile:
             print(profile(tmp))
-    table = markdown(one, many, reports, args.runs, time.perf_counter() - started, hostile, site)
+    if args.only:
+        return
+    table = markdown(got["one"], got["all"], got["long"], got["notes"], got["steady"], args.runs,
+                     time.perf_counter() - started, got["hostile"], got["site"])
     previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
     notes = previous.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in previous else "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)

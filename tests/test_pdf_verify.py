@@ -127,3 +127,20 @@ def test_the_reader_sees_the_same_pdf(tagged):
     """Guard for the damage helper: an untouched round trip through pypdf still passes."""
     assert verify_pdf(damaged(tagged, lambda writer: None)).problems == []
     assert PdfReader(io.BytesIO(tagged)).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_an_encrypted_pdf_is_named(tagged):
+    def encrypt(writer):
+        writer.encrypt("secret")
+
+    assert verify_pdf(damaged(tagged, encrypt)).problems == [
+        "the PDF is encrypted: archives and assistive tools cannot read it"]
+
+
+def test_a_pdf_that_must_be_repaired_to_be_read_is_not_readable(tagged):
+    """A wrong cross-reference offset: the reader could rebuild the table, but a file the build
+    wrote must be readable as it is (as pypdf's strict mode required)."""
+    at = tagged.rindex(b"startxref") + len(b"startxref\n")
+    broken = tagged[:at] + b"12" + tagged[at:]
+    found = verify_pdf(broken)
+    assert len(found.problems) == 1 and found.problems[0].startswith("not a readable PDF")

@@ -202,6 +202,8 @@ def execute(run: _Run, todo: list[Job]) -> None:
     from communique.render import verify
     from communique.render.pdf import press_print
 
+    if todo and (run.only is None or "print" in run.only):
+        _footnote_notice(run)
     steps = functools.partial(edition_steps, loaded=run.loaded)
     for outcome in presses.run(steps, todo, run.workers, print_here=press_print,
                                crashed=_crashed, finish=_finished,
@@ -222,6 +224,20 @@ def execute(run: _Run, todo: list[Job]) -> None:
                 run.record.editions[job.key] = {"fixed": fixed, "inputs": inputs,
                                                 "result": edition_to_record(outcome.edition)}
         run.progress.finished(outcome)
+
+
+def _footnote_notice(run: _Run) -> None:
+    """Say once, for the whole build, when WeasyPrint is not the version the faster footnote
+    area patches (the presses then print with WeasyPrint's own: the same PDFs, slower)."""
+    from importlib.util import find_spec
+
+    from communique.render import footnotes
+
+    if message := footnotes.notice():
+        spec = find_spec("weasyprint")
+        where = Path(spec.origin).parent if spec and spec.origin else Path("weasyprint")
+        run.result.problems.append(Problem(run.workspace.display(where), 0, 0, message,
+                                           "warning"))
 
 
 def record(run: _Run, digests: Any) -> None:

@@ -69,9 +69,16 @@ def quick_lookup() -> Iterator[None]:
 
 def import_weasyprint() -> None:
     """Import WeasyPrint (once), its libraries found with the quick lookup; should that fail
-    on an unusual system, the import is tried again with the standard one."""
-    if "weasyprint" in sys.modules:
-        return
+    on an unusual system, the import is tried again with the standard one. The faster footnote
+    area (:mod:`communique.render.footnotes`) is put in place for the whole process."""
+    if "weasyprint" not in sys.modules:
+        _import()
+    from communique.render import footnotes
+
+    footnotes.ensure()
+
+
+def _import() -> None:
     try:
         with quick_lookup():
             import weasyprint
