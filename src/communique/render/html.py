@@ -22,7 +22,7 @@ from communique.errors import Problem
 from communique.i18n import locale as i18n_locale
 from communique.i18n import ui
 from communique.notes import Bibliography, Note, bibliography, jinja_words, number_notes, place_notes
-from communique.workspace import BUILTIN_TEMPLATES, Workspace
+from communique.workspace import BUILTIN_TEMPLATES, Workspace, for_language
 
 MEDIA = ("web", "print")
 ENDNOTES = "\ue004endnotes\ue005"
@@ -220,7 +220,10 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "hyphenate": i18n_locale.can_hyphenate(lang),  # else set ragged: no justified text
         "medium": medium,
         "settings": settings,
-        "organisation": settings.organisation,
+        "organisation": settings.organisation.in_language(lang),
+        "masthead": {"show": settings.documents.masthead,
+                     "uppercase": settings.documents.masthead_case == "upper"},
+        "index_label": for_language(settings.documents.index_label, lang),
         "endnotes": Markup(ENDNOTES),
         "draft": bool(statement.draft or fallback),
         "logo": _logo_url(workspace, medium),
