@@ -232,3 +232,72 @@ def test_a_new_workspace_with_a_name_checks_without_warnings_and_reads_right(tmp
     text = text_of(page(path)[0])
     assert "Example Rights Group calls on the government and the armed forces to:" in text
     assert "The government" not in text
+
+
+# -- messages: YAML and validation in plain words ----------------------------------------------
+
+def check_messages(root: Path, text: str) -> list[tuple[int, int, str]]:
+    (root / "communique.toml").write_text("", encoding="utf-8")
+    folder = root / "content" / "s"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "statement.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check"])
+    found = [LOCATED.match(line) for line in result.stderr.splitlines()]
+    return [(int(m["line"]), int(m["col"]), m["msg"]) for m in found if m]
+
+
+@pytest.mark.parametrize("text, line, col, words", [
+    ("type: public-statement\nlang: en\n\tdate: 2024-01-01\n", 3, 1, "use spaces to indent"),
+    ("type: public-statement\nlang: en\ntitle: Note: this\n", 3, 12,
+     "put the text in quotes, or after `|`"),
+    ("type: public-statement\nlang: en\ntitle: x\n  opening: x\n", 4, 3, "wrong indentation"),
+    ("type: public-statement\nlang: en\ntitle: \"unclosed\nopening: x\n" + "x: 1\n" * 20, 3, 8,
+     "this quote is never closed"),
+])
+def test_yaml_mistakes_in_plain_words_at_their_place(tmp_path, monkeypatch, text, line, col, words):
+    monkeypatch.chdir(tmp_path)
+    [(found_line, found_col, message)] = check_messages(tmp_path, text)
+    assert (found_line, found_col) == (line, col) and words in message, message
+
+
+def test_validation_messages_without_pydantic_s_words(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    messages = [m for _, _, m in check_messages(tmp_path, textwrap.dedent("""\
+        type: public-statement
+        lang: en
+        date: 14/10/2024
+        title: ""
+        opening: Text.
+        sections:
+          - id: one
+            body: x
+          - id: two
+            incidents:
+              - {id: i, date: 2024-10-01, place: p, reported_by: r, text: t, civilians: {killed: -1}}
+        keywords: [a, 3]
+        """))]
+    assert messages == [
+        "date: write dates as YYYY-MM-DD, e.g. 2024-10-14 (got '14/10/2024')",
+        "title is empty",
+        "sections[2].incidents[1].civilians.killed: must be 0 or more",
+        "keywords[2]: must be text (got the number 3: put it in quotes to make it text)"]
+    assert not any("Input should" in m or "String should" in m for m in messages)
+
+
+def test_a_date_yaml_reads_as_none_says_how_to_write_dates(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    [(line, _, message)] = check_messages(tmp_path, "type: public-statement\nlang: en\ndate: 2024-10-32\n")
+    assert line == 3 and "2024-10-32 is not a date" in message and "YYYY-MM-DD" in message
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+def test_build_and_check_take_a_statement_s_slug(tmp_path, monkeypatch):
+    make(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "s"])
+    assert result.exit_code == 0, result.stderr
+    assert "1 edition(s) checked" in result.stderr
+    result = CliRunner().invoke(main, ["check", "x"])
+    assert result.exit_code == 1 and "x: error: no such file, folder or statement (statements: s)" \
+        in result.stderr

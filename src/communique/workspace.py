@@ -345,6 +345,8 @@ class Workspace:
             return self.statements(), []
         found, problems = [], []
         for path in paths:
+            if not path.exists() and (self.content_dir / path).is_dir():
+                path = self.content_dir / path  # a statement named by its slug, as translate takes it
             if path.is_dir() and (path / "statement.yaml").is_file():
                 found.append(path / "statement.yaml")
             elif path.is_dir():
@@ -356,7 +358,11 @@ class Workspace:
             elif path.is_file():
                 found.append(path)
             else:
-                problems.append(Problem(str(path), 0, 0, "no such file or folder"))
+                slugs = [f.parent.name for f in self.statements()]
+                close = difflib.get_close_matches(path.name, slugs, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else (
+                    f" (statements: {', '.join(slugs[:8])})" if slugs else "")
+                problems.append(Problem(str(path), 0, 0, "no such file, folder or statement" + hint))
         return found, problems
 
 
