@@ -301,3 +301,21 @@ def test_build_and_check_take_a_statement_s_slug(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check", "x"])
     assert result.exit_code == 1 and "x: error: no such file, folder or statement (statements: s)" \
         in result.stderr
+
+
+def test_no_color_is_respected_and_quiet_prints_errors_only(tmp_path, monkeypatch):
+    make(tmp_path, settings='[organisation]\nname = ""\n')  # one warning: the empty name
+    monkeypatch.chdir(tmp_path)
+    coloured = CliRunner().invoke(main, ["check"], color=True)
+    assert "\x1b[33m" in coloured.stderr  # yellow, in a terminal
+    plain = CliRunner().invoke(main, ["check"], color=True, env={"NO_COLOR": "1"})
+    assert "organisation.name is empty" in plain.stderr and "\x1b[" not in plain.stderr
+    quiet = CliRunner().invoke(main, ["build", "-q", "-j", "1"])
+    assert quiet.exit_code == 0 and ": warning:" not in quiet.stderr, quiet.stderr
+
+
+def test_help_lists_each_command_with_its_whole_first_sentence():
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+    assert "…" not in result.output and "..." not in result.output.split("Commands:")[1]
+    assert "embedded fonts, links, PDF/UA or PDF/A conformance, attachments." in \
+        " ".join(result.output.split())
