@@ -91,7 +91,7 @@ def test_the_budget_settings_have_defaults_and_are_checked(tmp_path):
     with pytest.raises(ContentError) as caught:
         read_settings(tmp_path)
     assert str(caught.value.problems[0]).startswith(
-        "communique.toml:2:19: error: budget.edition_seconds: Input should be greater than 0")
+        "communique.toml:2:19: error: budget.edition_seconds: must be more than 0")
 
 
 def test_a_press_cannot_allocate_past_its_memory_budget():

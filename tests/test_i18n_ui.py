@@ -166,7 +166,8 @@ def test_plural_forms_in_the_rendered_template(workspace):
 def _facts(html: str) -> list[str]:
     import re
 
-    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<p class="incident-facts">(.*?)</p>', html, re.S)]
+    return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(  # the line of date, place and toll
+        r'<p class="incident-facts">(.*?)<span class="provenance">', html, re.S)]
 
 
 def test_russian_date_is_in_the_genitive(workspace):

@@ -75,6 +75,6 @@ def test_a_weasyprint_warning_is_told_once(workspace):
     (root / "templates/css").mkdir(parents=True)
     (root / "templates/css/print.css").write_text(
         builtin.read_text(encoding="utf-8") + "\np { colour: red }\n", encoding="utf-8")
-    result = run("build", "-q", "-j", "1")
+    result = run("build", "-j", "1")  # -q prints errors only
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("colour") == 1, result.stderr

@@ -48,7 +48,7 @@ def examples(tmp_path_factory) -> Path:
 def build(root: Path, monkeypatch) -> tuple[dict[str, str], str]:
     """Build every edition from scratch; the SHA-256 of each PDF by its path, and stderr."""
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(main, ["build", "--force", "-q"])
+    result = CliRunner().invoke(main, ["build", "--force"])  # not -q: it prints errors only
     assert result.exit_code == 0, result.stderr
     pdfs = sorted((root / "build").rglob("*.pdf"))
     assert pdfs, "the examples gave no PDF"

@@ -100,7 +100,7 @@ def test_wrong_types_all_located_at_their_values(tmp_path):
     assert "'A4'" in found[2]
     assert found[3].startswith("communique.toml:7:16: error: documents.default_type: unknown "
                                "document type 'press-release'")
-    assert found[4].startswith("communique.toml:10:9: error: fonts.latin[0]: 'Noto Sans; color: red' "
+    assert found[4].startswith("communique.toml:10:9: error: fonts.latin[1]: 'Noto Sans; color: red' "
                                "is not a font family name")
 
 

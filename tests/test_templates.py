@@ -289,7 +289,7 @@ def test_figure_without_alt_text_is_refused(workspace):
     result = check()
     assert result.exit_code == 1
     assert problems(result) == [("content/r/statement.yaml", 10, 9, "error",
-                                 "missing required field 'chapters[0].figures[0].alt'")]
+                                 "missing required field 'chapters[1].figures[1].alt'")]
 
 
 def test_missing_figure_file_and_escape_are_located(workspace):

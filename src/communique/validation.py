@@ -59,6 +59,9 @@ def _problem(err: Any, model: type[BaseModel], place: Place, wording: Wording,
         hint = (f" (did you mean '{close[0]}'?)" if close
                 else f"; {wording.known}: {', '.join(known)}" if known else "")
         return place(loc, f"unknown {wording.noun} '{name}'{hint}", True)
+    plain = plain_message(err, name)
+    if plain is not None:
+        return place(loc, plain, False)
     message = err["msg"].removeprefix("Value error, ")
     better = refine(err, loc, name, message) if refine else None
     if better is not None:
@@ -67,11 +70,35 @@ def _problem(err: Any, model: type[BaseModel], place: Place, wording: Wording,
     return place(loc, f"{name}: {message}", False)
 
 
+def plain_message(err: Any, name: str) -> str | None:
+    """pydantic's commonest messages in the words of the people who write the files (an empty
+    title, a date written another way, a negative figure), or None to keep pydantic's."""
+    kind, given, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    shown = f" (got '{given}')" if isinstance(given, str) else ""
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return f"{name} is empty"
+    if kind == "date_from_datetime_parsing" or (kind == "date_parsing" and isinstance(given, str)):
+        return f"{name}: write dates as YYYY-MM-DD, e.g. 2024-10-14{shown}"
+    if kind == "datetime_parsing" or kind == "datetime_from_date_parsing":
+        return f"{name}: write a moment as YYYY-MM-DDTHH:MM with its time zone, e.g. " \
+               f"2024-10-14T00:01:00+00:00{shown}"
+    if kind == "string_type" and isinstance(given, (int, float)) and not isinstance(given, bool):
+        return f"{name}: must be text (got the number {given}: put it in quotes to make it text)"
+    if kind in ("greater_than_equal", "greater_than") and ("ge" in ctx or "gt" in ctx):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"{name}: must be {bound} or more" if "ge" in ctx else f"{name}: must be more than {bound}"
+    if kind == "too_short" and ctx.get("min_length"):
+        count = ctx["min_length"]
+        return f"{name}: give at least {count} item{'s' if count != 1 else ''}"
+    return None
+
+
 def field_name(loc: tuple) -> str:
-    """A path as the user writes it: ``sections[2].incidents[1].date``."""
+    """A path as the user writes it, list positions counted from 1 as people count:
+    ``sections[2].incidents[1].date`` is the first incident of the second section."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 

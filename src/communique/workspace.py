@@ -86,11 +86,31 @@ PAPER_SIZES = ("A3", "A4", "A5", "B4", "B5", "Letter", "Legal")
 OUTPUTS = ("print", "web", "data", "docx")
 
 
+def for_language(value: str | dict[str, str] | None, lang: str) -> str | None:
+    """A setting given once or per language (``{en = "…", fr = "…"}``), for ``lang`` (or its
+    base language: ``pt`` for ``pt-BR``)."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get(lang.split("-")[0].split("_")[0])
+    return value
+
+
 class Organisation(_Settings):
     """Who publishes: printed on every page and cover."""
 
-    name: str = ""
+    # One name, or one a language (``{en = "…", fr = "…"}``; a language not listed gets the
+    # first). Empty: mastheads name no organisation and calls read "We call on …".
+    name: str | dict[str, str] = ""
     logo: str | None = None  # a workspace-relative image path, checked by ``read_settings``
+
+    def name_in(self, lang: str) -> str:
+        """The organisation's name in an edition in ``lang``."""
+        if not isinstance(self.name, dict):
+            return self.name
+        return for_language(self.name, lang) or next(iter(self.name.values()), "")
+
+    def in_language(self, lang: str) -> Organisation:
+        """The organisation as an edition in ``lang`` names it (``name`` one string)."""
+        return self.model_copy(update={"name": self.name_in(lang)})
 
 
 class Colours(_Settings):
@@ -148,6 +168,13 @@ class Documents(_Settings):
     # Wording of the running footer; a table gives it per language (``{en = "…", fr = "…"}``).
     # Without it, the footer is the organisation's name and the document type.
     footer: str | dict[str, str] | None = None
+    # The masthead of public statements and urgent actions ("Amnesty International public
+    # statement", the date and index number): printed or not, and in capitals or as written.
+    masthead: bool = True
+    masthead_case: Literal["upper", "as-written"] = "upper"
+    # What precedes the index number ("AI Index:"), once or per language; unset: "Index:" in
+    # the edition's language.
+    index_label: str | dict[str, str] | None = None
     # What every edition is made into: web, print (PDF), data (JSON, CSV), docx (Word). Unset:
     # every output but those made only on request (docx).
     outputs: list[str] | None = None
@@ -176,9 +203,7 @@ class Documents(_Settings):
         return value
 
     def footer_for(self, lang: str) -> str | None:
-        if isinstance(self.footer, dict):
-            return self.footer.get(lang) or self.footer.get(lang.split("-")[0])
-        return self.footer
+        return for_language(self.footer, lang)
 
 
 class PdfOutput(_Settings):
@@ -375,6 +400,8 @@ class Workspace:
             return self.statements(), []
         found, problems = [], []
         for path in paths:
+            if not path.exists() and (self.content_dir / path).is_dir():
+                path = self.content_dir / path  # a statement named by its slug, as translate takes it
             if path.is_dir() and (path / "statement.yaml").is_file():
                 found.append(path / "statement.yaml")
             elif path.is_dir():
@@ -386,7 +413,11 @@ class Workspace:
             elif path.is_file():
                 found.append(path)
             else:
-                problems.append(Problem(str(path), 0, 0, "no such file or folder"))
+                slugs = [f.parent.name for f in self.statements()]
+                close = difflib.get_close_matches(path.name, slugs, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else (
+                    f" (statements: {', '.join(slugs[:8])})" if slugs else "")
+                problems.append(Problem(str(path), 0, 0, "no such file, folder or statement" + hint))
         return found, problems
 
 
@@ -478,6 +509,28 @@ def read_settings(root: Path) -> Settings:
             line, col = _place(places, ("organisation", "logo"), value=True)
             raise ContentError([Problem(display, line, col, f"organisation.logo: {exc}")]) from None
     return settings
+
+
+def settings_warnings(workspace: Workspace) -> list[Problem]:
+    """What is allowed in the settings but reads wrong in print: the organisation's name left
+    empty where ``communique init`` wrote it to be filled in (``name = ""``), which makes every
+    masthead and footer nameless and every call "We call on …". (A settings file that names
+    no organisation at all is taken as meant.)"""
+    name = workspace.settings.organisation.name
+    if any(n.strip() for n in (name.values() if isinstance(name, dict) else [name])):
+        return []
+    try:
+        text = settings_text(workspace.root)
+    except ContentError:
+        text = None
+    places = toml_positions(text) if text else {}
+    if ("organisation", "name") not in places:
+        return []
+    line, col = _place(places, ("organisation", "name"), value=True)
+    return [Problem(workspace.display(workspace.root / SETTINGS_FILE), line, col,
+                    "organisation.name is empty: mastheads and footers name no organisation and "
+                    "calls to action read \"We call on …\"; write the organisation's name here",
+                    "warning")]
 
 
 def _place(places: dict, loc: tuple, *, value: bool) -> tuple[int, int]:

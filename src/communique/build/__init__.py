@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result
 from communique.errors import Problem, printable
-from communique.workspace import BUILTIN_TEMPLATES, Workspace, slug_problem
+from communique.workspace import BUILTIN_TEMPLATES, Workspace, settings_warnings, slug_problem
 
 if TYPE_CHECKING:
     from communique.build.edition import Loaded
@@ -59,6 +59,7 @@ def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: 
                only=tuple(outputs) if outputs is not None else None,
                jobs=jobs, progress=progress or Progress())
     files, run.result.problems = workspace.statement_files(paths)
+    run.result.problems += settings_warnings(workspace)
     if write and (refused := _unwritable(workspace)):
         run.result.problems.append(refused)  # one error, before anything is read or written
         run.result.seconds = time.perf_counter() - started

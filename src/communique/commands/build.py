@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one a core; 1 builds in this process).")
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a machine-readable summary on stdout (problems still go to stderr).")
 @click.option("--strict", is_flag=True,
@@ -57,7 +57,7 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
         with Bar(Console(stderr=True)) as bar:
             result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar,
                          options=options, only=langs)
-    report(result.problems)
+    report([p for p in result.problems if p.is_error] if quiet else result.problems)
     if as_json:
         from communique.commands.progress import as_json as summary
 

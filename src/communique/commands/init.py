@@ -22,4 +22,8 @@ def init(folder: Path, organisation: str) -> None:
         fail(str(exc))
     for path in written:
         click.echo(f"created {path}")
+    if not organisation.strip():
+        click.echo("then: write the organisation's name under [organisation] in "
+                   f"{folder / 'communique.toml'} (mastheads, footers and calls to action "
+                   "print it)", err=True)
     click.echo("next: communique new <name> --type public-statement|urgent-action|report", err=True)

@@ -136,6 +136,40 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+def yaml_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """Line, column and message of a YAML error, in plain words with the fix for the mistakes
+    people make (a tab, an unquoted ': ', a line indented wrongly, a quote never closed) and
+    PyYAML's own words otherwise."""
+    mark = exc.problem_mark or exc.context_mark
+    problem, context = exc.problem or "", exc.context or ""
+    message = f"{problem} ({context})" if problem and context else problem or context or "invalid YAML"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "'\\t'" in problem:
+        message = "a tab character: use spaces to indent (YAML does not allow tabs there)"
+    elif "quoted scalar" in context and exc.context_mark is not None:
+        opened = exc.context_mark  # where the quote opens, not where the file ended
+        line, col = opened.line + 1, opened.column + 1
+        message = ("this quote is never closed: end the text with the same quote mark, or "
+                   "write it after `|` on lines of its own, without quotes")
+    elif problem == "mapping values are not allowed here":
+        before = here[:max(col - 1, 0)]
+        if ": " in before.split("#")[0] or before.rstrip().endswith(":"):
+            message = ("': ' inside a value starts a new key in YAML: put the text in quotes, "
+                       "or after `|` on the lines below it")
+        else:
+            col = len(here) - len(here.lstrip()) + 1  # the key indented too far
+            message = ("wrong indentation: this line is indented more than the key above it; "
+                       "line its key up with the keys of the same level")
+    elif problem.startswith(("expected <block end>", "did not find expected key",
+                             "did not find expected '-' indicator")) or \
+            problem == "could not find expected ':'":
+        message = ("wrong indentation, or a line that is not 'key: value': line up the keys of "
+                   "one level in the same column, and put text with ': ' in quotes")
+    return line, col, message
+
+
 def load_yaml(path: Path, display: str | None = None, text: str | None = None) -> Located:
     """Load ``path`` (or ``text`` read from it); raise ContentError with located problems."""
     display = display or str(path)
@@ -158,11 +192,7 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            message = f"{exc.problem} ({exc.context})"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        line, col, message = yaml_message(exc, text)
         raise ContentError([Problem(display, line, col, f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(display, 0, 0, f"invalid YAML: {exc}")]) from None
@@ -267,6 +297,8 @@ def _build(node: yaml.Node, path: Path_, located: Located, loader: _Loader,
         return None
     except Exception as exc:
         reason = str(exc) if isinstance(exc, ValueError) else f"not a valid {node.tag.rsplit(':', 1)[-1]}"
+        if node.tag.endswith(":timestamp"):  # 2024-10-32 looks like a date to YAML, and is none
+            reason = f"{node.value} is not a date ({reason}); write dates as YYYY-MM-DD"
         problems.append(Problem(located.display, node.start_mark.line + 1,
                                 node.start_mark.column + 1, f"invalid value: {reason}"))
         return None

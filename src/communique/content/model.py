@@ -116,12 +116,35 @@ class Section(Model):
 
 
 class CallToAction(Model):
-    """Who is called on and what they must do; ``text`` is the prose a statement prints."""
+    """Who is called on and what they must do; ``text`` is the prose a statement prints.
+
+    A call written as prose names its addressees in its own words: ``addressees`` and
+    ``demands`` are then optional, the demands (if any) are listed after the prose, and the
+    addressees are not printed (so no translator is asked for them, see :meth:`unprinted`).
+    """
 
     id: Id
-    addressees: Annotated[list[Line], Field(min_length=1)]
-    demands: Annotated[list[Text], Field(min_length=1)]
-    text: Text | None = None
+    addressees: list[Line] = Field([], description="Who is called on, as the sentence "
+                                   "'… calls on the government and the armed forces to:' "
+                                   "names them (lower case where the language wants it); "
+                                   "required without text.")
+    demands: list[Text] = Field([], description="What they must do, one item a demand; "
+                                "required without text, listed after it with it.")
+    text: Text | None = Field(None, description="The call as prose; without it the "
+                              "addressees and demands make the sentence.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> CallToAction:
+        if self.text is None:
+            missing = [name for name in ("addressees", "demands") if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"a call without text needs {' and '.join(missing)} "
+                                 "(or write the call as prose in text)")
+        return self
+
+    def unprinted(self) -> frozenset[str]:
+        """The fields the built-in templates do not print: with ``text``, the addressees."""
+        return frozenset({"addressees"}) if self.text else frozenset()
 
 
 class Background(Model):

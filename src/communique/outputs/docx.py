@@ -620,7 +620,7 @@ class DocxOutput:
         script = script_of(ctx.lang)
         data = word_document(
             rendered.html, lang=ctx.lang, rtl=direction(ctx.lang) == "rtl", title=plain(view["title"]),
-            date=statement.date, author=ctx.workspace.settings.organisation.name,
+            date=statement.date, author=ctx.workspace.settings.organisation.name_in(ctx.lang),
             subject=plain(view.get("opening") or view.get("summary") or view.get("situation")),
             keywords=", ".join(plain(k) for k in view.get("keywords") or []),
             font=getattr(fonts, script if script != "arabic" else "latin")[0],

@@ -22,7 +22,7 @@ from communique.errors import Problem
 from communique.i18n import locale as i18n_locale
 from communique.i18n import ui
 from communique.notes import Bibliography, Note, bibliography, jinja_words, number_notes, place_notes
-from communique.workspace import BUILTIN_TEMPLATES, Workspace
+from communique.workspace import BUILTIN_TEMPLATES, Workspace, for_language
 
 MEDIA = ("web", "print")
 ENDNOTES = "\ue004endnotes\ue005"
@@ -220,7 +220,10 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "hyphenate": i18n_locale.can_hyphenate(lang),  # else set ragged: no justified text
         "medium": medium,
         "settings": settings,
-        "organisation": settings.organisation,
+        "organisation": settings.organisation.in_language(lang),
+        "masthead": {"show": settings.documents.masthead,
+                     "uppercase": settings.documents.masthead_case == "upper"},
+        "index_label": for_language(settings.documents.index_label, lang),
         "endnotes": Markup(ENDNOTES),
         "draft": bool(statement.draft or fallback),
         "logo": _logo_url(workspace, medium),
@@ -288,7 +291,8 @@ def _site(doc: Document, workspace: Workspace) -> dict[str, Any] | None:
         return None
     statement = doc.statement
     lang, slug = statement.lang, doc.located.path.parent.name
-    title = site.title_for(lang, workspace.settings.organisation.name or ui._gettext("Statements"))
+    title = site.title_for(lang, workspace.settings.organisation.name_in(lang)
+                           or ui._gettext("Statements"))
     listed = not site.languages or lang in site.languages
     folder = f"{quote(slug, safe='')}/{quote(lang, safe='')}/"
     url = site.base_url + folder if site.base_url else None
@@ -312,7 +316,8 @@ def render_card(doc: Document, workspace: Workspace, *, draft: bool = False,
     statement, settings = doc.statement, workspace.settings
     context = {"lang": statement.lang, "dir": i18n_locale.direction(statement.lang),
                "font_family": settings.fonts.stack(statement.lang), "settings": settings,
-               "organisation": settings.organisation, "logo": _logo_url(workspace, "print"),
+               "organisation": settings.organisation.in_language(statement.lang),
+               "logo": _logo_url(workspace, "print"),
                "title": plain(doc.view.get("title")), "date": statement.date,
                "reference": statement.reference, "draft": draft}
     with ui.active(strings):

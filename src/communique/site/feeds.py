@@ -33,7 +33,7 @@ def atom(workspace: Workspace, lang: str, mine: list[Entry]) -> bytes:
 
     from communique.site.pages import absolute, site_title
 
-    organisation = workspace.settings.organisation.name
+    organisation = workspace.settings.organisation.name_in(lang)
     index = absolute(workspace, f"{lang}/index.html")
     shown = [e for e in mine if e.indexable][:FEED_ENTRIES]
     feed = FeedGenerator()

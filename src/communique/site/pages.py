@@ -183,7 +183,7 @@ def _language_pages(env, workspace: Workspace, lang: str, langs: list[str],
 
 
 def _description(workspace: Workspace, lang: str, listing: Listing, mine: list[Entry]) -> str:
-    organisation = workspace.settings.organisation.name
+    organisation = workspace.settings.organisation.name_in(lang)
     if listing.items:
         return " · ".join(dict.fromkeys(
             [listing.heading, organisation, *(e.listing["title"] for e in listing.items[:3])]
@@ -195,7 +195,7 @@ def site_title(workspace: Workspace, lang: str) -> str:
     from communique.i18n.ui import _gettext as gettext
 
     site = workspace.settings.site
-    default = workspace.settings.organisation.name or gettext("Statements")
+    default = workspace.settings.organisation.name_in(lang) or gettext("Statements")
     return site.title_for(lang, default) if site is not None else default
 
 
@@ -218,7 +218,8 @@ def _common(workspace: Workspace, lang: str, langs: list[str], path: str,
     settings = workspace.settings
     return {
         "lang": lang, "dir": i18n_locale.direction(lang), "settings": settings,
-        "organisation": settings.organisation, "font_family": settings.fonts.stack(lang),
+        "organisation": settings.organisation.in_language(lang),
+        "font_family": settings.fonts.stack(lang),
         "site_title": site_title(workspace, lang),
         "root": "../" * path.count("/"),
         "home": href(path, f"{lang}/index.html") if lang in langs else href(path, "index.html"),

@@ -92,8 +92,11 @@ def _collect(value: Any, path: tuple, ctx: tuple, kind: str | None, out: list[Un
             out.append(Unit(context, paragraph.text, path, kind, *signature(paragraph.text, kind),
                             part=number, offset=paragraph.offset, field_context=field))
         return
+    # A field the edition does not print (a prose call's addressees) is never asked of a
+    # translator, so it can never make a fallback either.
+    unprinted = value.unprinted() if hasattr(value, "unprinted") else frozenset()
     for child in children(value, kind=kind):
-        if child.field in NOT_TRANSLATED:
+        if child.field in NOT_TRANSLATED or child.field in unprinted:
             continue
         if child.field is not None:
             label, child_kind = child.field, child.kind or (
