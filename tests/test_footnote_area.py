@@ -168,7 +168,7 @@ def test_the_build_says_once_that_the_patch_is_off(workspace, monkeypatch):
 
     root = workspace({"one": GOOD, "two": GOOD.replace("A statement", "Another")})
     monkeypatch.setattr(footnotes, "installed_version", lambda: "71.0")
-    result = CliRunner().invoke(main, ["build", "-j", "1", "-q"])
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--json"])  # (-q prints errors only)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if "faster footnote layout is off" in line]
     assert len(lines) == 1 and ": warning: WeasyPrint 71.0 is installed" in lines[0]

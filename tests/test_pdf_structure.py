@@ -188,7 +188,7 @@ def test_footer_and_page_number_are_one_size(built):
     runs = _lines(_pdf(built, "en"))
     bottom = max(y for y, _, _ in runs)
     footer = [(y, size, text.strip()) for y, size, text in runs if y > bottom - 20]
-    assert {text for _, _, text in footer} == {"Amnesty International Public Statement", "1"}
+    assert {text for _, _, text in footer} == {"Amnesty International public statement", "1"}
     assert {round(size, 2) for _, size, _ in footer} == {10.67}  # 8pt, in CSS pixels
     assert len({round(y, 1) for y, _, _ in footer}) == 1  # one baseline
 

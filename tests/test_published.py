@@ -150,7 +150,7 @@ def test_an_internal_folder_name_is_checked(tmp_path):
     os.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
-    assert "communique.toml:2:11: error: internal.folders[0]: 'a/b' is not a folder name" \
+    assert "communique.toml:2:11: error: internal.folders[1]: 'a/b' is not a folder name" \
         in result.stderr
 
 
