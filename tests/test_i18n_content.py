@@ -562,6 +562,8 @@ def test_the_example_po_files_of_whole_fields_migrate_keeping_every_translation(
         # every paragraph of every old translation is the translation of its paragraph now
         for entry in legacy:
             group = [u for u in found if entry.msgctxt in (u.context, u.field_context)]
+            if not group:  # a text the statement no longer prints (a prose call's demands)
+                continue
             assert _paragraphs_of(entry.msgstr) == [migrated[u.context].msgstr for u in group], entry.msgctxt
         translation = content.read(doc, lang, i18n / f"{lang}.po", f"{lang}.po")
         assert translation.count("translated") == len(found)
