@@ -29,6 +29,24 @@ sources:
 """
 
 
+# Debian's Chromium, driven by Playwright (never a browser of its own download)
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: run WITH_BROWSER=1 ./scripts/setup.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
 def build_in(root: Path, *args: str):
     """``communique build ARGS`` run in ``root``: for module-scoped fixtures, which cannot use
     monkeypatch.chdir."""

@@ -17,9 +17,6 @@ from conftest import build_in
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "nagorno-karabakh-2020"
 
@@ -54,18 +51,6 @@ def _build(root: Path) -> Path:
     assert result.exit_code == 0, result.stderr
     (page,) = (root / "build").glob("*/en/index.html")  # the example has translated editions too
     return page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run WITH_BROWSER=1 ./scripts/setup.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

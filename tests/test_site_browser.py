@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_in
-from test_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -51,18 +50,6 @@ def host(site):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run WITH_BROWSER=1 ./scripts/setup.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
