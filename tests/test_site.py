@@ -440,6 +440,9 @@ def test_example_site_lists_every_edition_in_all_its_languages(example_site):
     assert {p.parent.name for p in build.glob("*/feed.xml")} == set(SITE_LANGS)
     assert (build / "report.html").is_file() and "Build report" not in (
         build / "index.html").read_text()
+    # the other outputs are named as the reader knows them: "Word", not the output's name "docx"
+    english = (build / "en" / "index.html").read_text(encoding="utf-8")
+    assert ".docx\">Word</a>" in english and ">docx</a>" not in english
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ its canonical address, and the feeds and sitemap are written (:mod:`.feeds`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -233,12 +234,20 @@ def _common(workspace: Workspace, lang: str, langs: list[str], path: str,
     }
 
 
+@functools.cache
+def _labels() -> dict[str, str]:
+    """Each output's label ("Word"), for a link the index template does not translate itself."""
+    from communique.outputs import registry
+
+    return {name: output.label for name, output in registry().items()}
+
+
 def _item(workspace: Workspace, path: str, entry: Entry, lang: str) -> dict[str, Any]:
     import datetime as dt
 
     listing = entry.listing
-    others = [{"name": name, "href": href(path, file)} for name, file in entry.outputs.items()
-              if name not in ("web", "print")]
+    others = [{"name": name, "label": _labels().get(name, name), "href": href(path, file)}
+              for name, file in entry.outputs.items() if name not in ("web", "print")]
     return {
         "href": href(path, entry.folder.rstrip("/") + "/index.html"),
         "type": listing["type"], "date": entry.date,
