@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 
 CACHE_FILE = ".communique-cache.json"
 FORMAT = 2  # 2: a file's stat is [size, mtime_ns, ctime_ns, inode] (1 had size and mtime only)
@@ -106,7 +106,7 @@ def _walk(folder: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path]:
 CATALOG_SUFFIXES = (".po", ".mo")
 
 
-def named_for(relative: Path, langs: Iterable[str]) -> bool:
+def named_for(relative: PurePath, langs: Iterable[str]) -> bool:
     """Whether a file belongs to one of ``langs`` only.
 
     That is a catalog named for the language (``i18n/ru.po``) or any file in a folder named
@@ -137,6 +137,7 @@ class Fingerprints:
         self.options = dict(sorted((options or {}).items()))
         self._trees: dict[Path, list[tuple[str, str]]] = {}
         self._shared: str | None = None
+        self._filtered: dict[tuple[Path, frozenset[str]], str] = {}
 
     def tree(self, folder: Path) -> list[tuple[str, str]]:
         """(relative path, digest) of every file under ``folder``, computed once a build."""
@@ -178,10 +179,19 @@ class Fingerprints:
         h.update(json.dumps(langs).encode())
         for label, tree in (("statement", folder), ("templates", self.root / "templates"),
                             ("builtin", self.builtin)):
-            kept = [(name, digest) for name, digest in self.tree(tree)
-                    if not named_for(Path(name), others)]
-            h.update(json.dumps([label, kept]).encode())
+            h.update(self._kept(label, tree, frozenset(others)).encode())
         return h.hexdigest()
+
+    def _kept(self, label: str, folder: Path, others: frozenset[str]) -> str:
+        """The digest of ``folder``'s files but those named for ``others``: computed once a build
+        for each set of other languages (the template trees are the same for every statement,
+        and filtering them again for each of 500 editions was most of a no-op build)."""
+        key = (folder, others)
+        if key not in self._filtered:
+            kept = [(name, digest) for name, digest in self.tree(folder)
+                    if not (others and named_for(PurePosixPath(name), others))]
+            self._filtered[key] = hashlib.sha256(json.dumps([label, kept]).encode()).hexdigest()
+        return self._filtered[key]
 
     def inputs(self, paths: Iterable[str]) -> dict[str, str]:
         """Digests of the files an edition opened, relative to the workspace."""
@@ -397,9 +407,10 @@ def _odd_result(result: dict, slug: str, lang: str, build_dir: Path) -> str | No
 
 def _outputs_in(outputs: object, out: Path) -> bool:
     """Every output a file of the edition's own folder, as every output writes it."""
+    folder = str(out)
     return isinstance(outputs, dict) and all(
         isinstance(name, str) and isinstance(where, str) and os.path.isabs(where)
-        and Path(where).parent == out and not Path(where).name.startswith(".")
+        and os.path.dirname(where) == folder and not os.path.basename(where).startswith(".")
         for name, where in outputs.items())
 
 
