@@ -52,6 +52,7 @@ _TAG = re.compile(r"<[^>]*>")
 _OPAQUE = re.compile(r'<(code|pre)\b[^>]*>|<a\b[^>]*\bclass="url"[^>]*>')
 _BLOCK = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|pre|br|hr|table|tr|td|th|div)\b", re.I)
 _OPENERS = "([{\u2014\u2013-/“‘«„‚「『"
+_CLOSERS = ".,;:!?)]}%…’”»“‘」』"
 APOSTROPHE = "\u2019"
 
 
@@ -158,7 +159,9 @@ def _choose(ch: str, prev: str, following: str, opened: list[int],
     """The mark for one straight quote, or None to leave it; ``opened`` counts open quotations."""
     double = ch == '"'
     kind = 0 if double else 1
-    before_space = prev.isspace() or prev in _OPENERS
+    # after a space, an opening bracket or dash, or a mark such as "=" before a word
+    before_space = prev.isspace() or prev in _OPENERS or (
+        not prev.isalnum() and prev not in _CLOSERS and following.isalnum())
     if not double and prev.isalnum() and following.isalnum():
         return APOSTROPHE  # don't, l'homme
     if double and prev.isdigit() and not opened[0]:
