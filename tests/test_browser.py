@@ -115,9 +115,9 @@ def test_no_content_script_or_handler_runs(open_page, hostile_page):
         link.click()
     assert page.evaluate("window.pwned") is None
     assert dialogs == []
-    # the hostile text is shown as text, exactly as written
-    assert "<script>window.pwned = \"opening\"</script>" in page.inner_text(".opening")
-    assert page.get_attribute(".incident", "data-place") == '" autofocus onfocus="window.pwned=\'place\'" x="'
+    # the hostile text is shown as text, as written (its straight quotes printed as English ones)
+    assert "<script>window.pwned = “opening”</script>" in page.inner_text(".opening")
+    assert page.get_attribute(".incident", "data-place") == '" autofocus onfocus=“window.pwned=‘place’” x=”'
     assert blocked == []  # nothing was requested from the network (the image "x" was never built)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from communique.content.load import Located
 from communique.content.markup import NoteMark, cited_keys, parse
 from communique.content.model import Statement
 from communique.errors import ContentError, Problem
+from communique.i18n.quotes import typographic
 
 if TYPE_CHECKING:
     from communique.workspace import Workspace
@@ -111,12 +112,17 @@ def _walk(value: Any, path: tuple, doc: Document, problems: list[Problem],
 
 
 def _rich(text: str, path: tuple, block: bool, doc: Document, problems: list[Problem]) -> Rich:
+    """A field parsed, its straight quotes made those of the edition's language (a translation
+    is printed in its language, so a translated edition's quotes are its own)."""
     rich, markup_problems = parse(text, block=block)
     for p in markup_problems:
         problems.append(doc.located.problem(path, p.message, offset=p.offset, needle=p.needle))
+    lang = doc.statement.lang
     parts: list = []
-    for part in rich:
+    for part in typographic(rich, lang):
         if isinstance(part, NoteMark):
+            if part.text:  # a free note's text
+                part = replace(part, text=typographic(part.text, lang))
             doc.marks.append(MarkRef(part, path))
             parts.append(len(doc.marks) - 1)
         else:

@@ -131,6 +131,9 @@ def _make(ctx: EditionContext, chosen: list[Output],
         if not isinstance(done, Made):
             raise TypeError(f"the {output.name} output asked for a second printout")
         made[output.name] = done
+    for result in list(made.values()):
+        if result.finish is not None:
+            result.finish(made)
     return made
 
 

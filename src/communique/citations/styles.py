@@ -18,7 +18,7 @@ from babel import Locale
 from markupsafe import Markup, escape
 
 from communique.citations.entries import Entry
-from communique.content.markup import Cite
+from communique.content.markup import Cite, breakable_url
 
 FORMS = ("full", "short", "ibid")
 
@@ -97,9 +97,8 @@ def inline(text: str) -> Markup:
 
 
 def link(url: str) -> Markup:
-    """A URL as a link; <wbr> after slashes lets a long URL wrap cleanly in a narrow note."""
-    shown = escape(url).replace("/", Markup("/<wbr>")).replace("/<wbr>/<wbr>", "//")
-    return Markup('<a class="url" href="{}">{}</a>').format(url, Markup(shown))
+    """A URL as a link, breakable where ``breakable_url`` says, as bare URLs in the text are."""
+    return Markup('<a class="url" href="{}">{}</a>').format(url, Markup(breakable_url(url)))
 
 
 def ibid(cite: Cite, position: Position, words: Words) -> Markup:

@@ -29,6 +29,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 from communique.characters import url_problem
 
@@ -112,12 +113,68 @@ def _markdown(checking: bool = False) -> MarkdownIt:
     notes, citation prefixes). The ``checking`` parser keeps every link, so that
     ``_check_links`` can report each refused one with its location.
     """
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.disable(["image", "html_inline", "html_block"])
+    md.enable("linkify")
+    # Bare addresses become links only when written with http(s): or mailto: (no "example.org"
+    # or "www." guessed from text, no ftp: or "//" the link rules would refuse anyway).
+    linkify = md.linkify  # linkify-it, made by markdown-it for the "linkify" option
+    assert linkify is not None
+    linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    linkify.add("ftp:", None)
+    linkify.add("//", None)
     md.inline.ruler.before("link", "lone_bracket", _lone_bracket)
+    md.core.ruler.after("linkify", "url_text", _url_text)
+    md.add_render_rule("url_text", lambda self, tokens, i, options, env: breakable_url(tokens[i].content))
     # markdown-it's documented hook for which links to keep
     md.validateLink = (lambda url: True) if checking else _safe_link  # type: ignore[method-assign]
     return md
+
+
+def _url_text(state) -> None:
+    """A link whose text is its address (a bare URL, or ``<https://…>``) is a URL as the notes
+    print one: ``class="url"`` and the text breakable where ``breakable_url`` says."""
+    for token in state.tokens:
+        children = token.children or []
+        for k, child in enumerate(children[:-1]):
+            if child.type == "link_open" and child.markup in ("linkify", "autolink"):
+                child.attrSet("class", "url")
+                if children[k + 1].type == "text":
+                    children[k + 1].type = "url_text"
+
+
+# Where a printed address may break (after the Chicago Manual of Style): after "//" and ":",
+# before a slash, full stop, question mark, hash, tilde, underscore or percent sign, and before
+# or after "=" and "&". Never after a hyphen: "nagorno-" at a line's end reads as a word
+# hyphenated by the printer, and a reader copying the address drops it. A hyphen begins the
+# next line with the letter after it (the two are kept together), where it is seen for what it is.
+# A run of such marks ("__", "/.") stays whole.
+_URL_MARKS = "/.?#~_%=&:-"
+_URL_BREAK = re.compile(rf"(?<=//)(?=[^{_URL_MARKS}])|(?<=[:=&])(?=[^{_URL_MARKS}])"
+                        rf"|(?<=[^{_URL_MARKS}])(?=[/.?#~_%=&])|(?<=[^-])(?=-+[^-])")
+
+
+def breakable_url(url: str) -> str:
+    """The HTML of an address as printed text: ``<wbr>`` where it may break, each hyphen held to
+    the character after it (``<span class="url-hyphen">``), since browsers and WeasyPrint may
+    otherwise break after it; the text itself (what a reader copies) is unchanged."""
+    out: list[str] = []
+    pos = 0
+    for m in _URL_BREAK.finditer(url):
+        if m.start() > pos:
+            out.append(_url_piece(url[pos:m.start()]))
+            out.append("<wbr>")
+        pos = m.start()
+    out.append(_url_piece(url[pos:]))
+    return "".join(out)
+
+
+def _url_piece(piece: str) -> str:
+    held = re.match(r"-+[^-]", piece)
+    if held:
+        return (f'<span class="url-hyphen">{escapeHtml(held.group())}</span>'
+                f"{escapeHtml(piece[held.end():])}")
+    return escapeHtml(piece)
 
 
 _refusals = threading.local()  # how many links the renderer refused, in this thread

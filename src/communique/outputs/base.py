@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -62,6 +62,9 @@ class Made:
     attachments: list[str] | None = None  # the files attached to a PDF (archive mode)
     refused: list[Problem] = field(default_factory=list)
     listing: dict | None = None  # what the site lists of the edition (the web output's)
+    # A last step once every output of the edition is made, given what they made: the web page
+    # links to its PDF, whose pages are known only when it is printed (after the page is made).
+    finish: Callable[[dict[str, Made]], None] | None = field(default=None, repr=False)
 
 
 Steps = Generator["PrintRequest | Await", "Printout | None", Made]

@@ -147,7 +147,7 @@ def edition_pdf(doc: Document, rendered: Rendered, request: PrintRequest,
     problems: list[Problem] = []
     marks = {note.number: note.mark_index for note in rendered.notes}
 
-    def problem(message: str, severity: str, note: int | None = None) -> Problem:
+    def problem(message: str, severity: str, note: int | None = None, text: str = "") -> Problem:
         message = f"PDF ({lang}): {message}"
         if note in marks and marks[note] < len(doc.marks):
             ref = doc.marks[marks[note]]
@@ -155,6 +155,10 @@ def edition_pdf(doc: Document, rendered: Rendered, request: PrintRequest,
                 return doc.located.problem(ref.path, message, offset=ref.mark.offset, severity=severity)
             except (KeyError, IndexError, AttributeError, TypeError):
                 pass
+        # text running past the margin, found where the statement holds it (not in a translation)
+        found = doc.located.source.find(text) if len(text) > 3 else -1
+        if found >= 0:
+            return Problem(where, *doc.located.line_column(found), message, severity)
         return Problem(where, 0, 0, message, severity)
 
     oversized = {issue.note for issue in printed.layout if issue.severity == "error"}
@@ -162,7 +166,7 @@ def edition_pdf(doc: Document, rendered: Rendered, request: PrintRequest,
         if number not in oversized:
             problems.append(problem(f"note {number} is printed on page {note_page or '?'} but its "
                                     f"call is on page {call_page}", "warning", number))
-    problems += [problem(issue.message, issue.severity, issue.note) for issue in printed.layout]
+    problems += [problem(issue.message, issue.severity, issue.note, issue.text) for issue in printed.layout]
     verified = verify_pdf(printed.pdf, lang=lang, pages=printed.pages, archive=request.archive,
                           notes=len(rendered.notes))
     problems += [Problem(where, 0, 0, f"PDF ({lang}) check: {message}") for message in verified.problems]

@@ -31,7 +31,32 @@ class WebOutput:
                      languages=ctx.languages)
         ctx.problems.extend(web.problems)
         data = web.html.encode("utf-8")
-        return Made({self.path(ctx): data}, notes=web.notes, listing=listing(ctx, web.html, data))
+        page = Made({self.path(ctx): data}, notes=web.notes, listing=listing(ctx, web.html, data))
+        page.finish = lambda made: self._link_pdf(ctx, page, made.get("print"))
+        return page
+
+    def _link_pdf(self, ctx: EditionContext, page: Made, printed: Made | None) -> None:
+        """Put the link to the edition's PDF, with its pages and size, where the template asked
+        for it; no link when no PDF is written (only the web page made, or the PDF refused)."""
+        from communique.render.html import PDF_LINK, TemplateError, pdf_link
+
+        path = self.path(ctx)
+        text = page.files[path].decode("utf-8")
+        if PDF_LINK not in text:
+            return
+        pdfs = [(p, data) for p, data in (printed.files.items() if printed else ()) if p.suffix == ".pdf"]
+        shown = ""
+        if printed is not None and not printed.refused and printed.pages and pdfs:
+            try:
+                shown = pdf_link(ctx.workspace, ctx.lang, ctx.strings, pdfs[0][0].name,
+                                 printed.pages, len(pdfs[0][1]))
+            except TemplateError as exc:  # a workspace's own partials/pdf-link.html.j2
+                ctx.problems.append(exc.problem)
+        text = text.replace(PDF_LINK, shown)
+        data = text.encode("utf-8")
+        page.files[path] = data
+        if page.listing is not None:
+            page.listing["page"] = hashlib.sha256(data).hexdigest()
 
 
 def listing(ctx: EditionContext, page: str, data: bytes) -> dict[str, Any]:

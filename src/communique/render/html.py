@@ -26,6 +26,7 @@ from communique.workspace import BUILTIN_TEMPLATES, Workspace, for_language
 
 MEDIA = ("web", "print")
 ENDNOTES = "\ue004endnotes\ue005"
+PDF_LINK = "\ue006pdf\ue007"  # where a web page links to its PDF, once printed (outputs/web.py)
 
 
 class TemplateError(Exception):
@@ -233,6 +234,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "statement_dir": str(doc.located.path.parent),
         "editions": editions(lang, languages) if medium == "web" else [],
         "site": _site(doc, workspace) if medium == "web" else None,
+        "pdf_link": Markup({"web": PDF_LINK}.get(medium, "")),  # filled in by outputs/web.py
     }
     try:
         template = env.get_template(name)
@@ -302,6 +304,31 @@ def _site(doc: Document, workspace: Workspace) -> dict[str, Any] | None:
 
 
 CARD_TEMPLATE = "card.html.j2"
+def pdf_link(workspace: Workspace, lang: str, strings: ui.Strings, href: str, pages: int,
+             size: int) -> str:
+    """The web page's link to its PDF (``partials/pdf-link.html.j2``): pages and size in
+    kilobytes (``size`` in bytes, rounded as the site's indexes round it), in the edition's
+    language.
+
+    The words are isolated in the edition's direction (``words_dir``) when the catalog has
+    them: the Arabic "PDF (56 كيلوبايت، 2 صفحة)" begins with a Latin word, which would make
+    ``isolate`` read it left to right; in English (a string the catalog lacks) left to right.
+    """
+    env = environment(workspace.templates_dir, workspace.build_dir / ".cache" / "templates")
+    singular, plural = "PDF (%(size)s kB, %(num)s page)", "PDF (%(size)s kB, %(num)s pages)"
+    translated = strings.ngettext(singular, plural, pages) != (singular if pages == 1 else plural)
+    direction = i18n_locale.direction(lang)
+    context = {"lang": lang, "dir": direction, "href": href, "pages": pages,
+               "kb": max(1, round(size / 1024)), "words_dir": direction if translated else "ltr"}
+    with ui.active(strings):
+        try:
+            return env.get_template("partials/pdf-link.html.j2").render(context)
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            if not _in_template(exc) and not isinstance(exc, jinja2.TemplateError):
+                raise
+            raise TemplateError(_runtime_problem(env, exc, workspace)) from None
+
+
 TYPE_NAMES = {"public-statement": "Public Statement", "urgent-action": "Urgent Action",
               "report": "Report"}  # the document types' words in the catalogs
 

@@ -24,12 +24,17 @@ _CALL_ID = re.compile(r"^note-call-(\d+)$")
 
 @dataclass(frozen=True)
 class LayoutIssue:
-    """One typesetting fault: its page (1-based), a sentence, and the note it concerns."""
+    """One typesetting fault: its page (1-based), a sentence, and the note it concerns.
+
+    ``text`` is the text that runs past the margin, for a fault of the main text: the caller
+    finds it in the statement, to name its line (a note's fault is named by its call).
+    """
 
     page: int
     message: str
     note: int | None = None
     severity: str = "warning"
+    text: str = ""
 
 
 def misplaced_notes(document) -> list[tuple[int, int, int]]:
@@ -76,7 +81,7 @@ def layout_issues(document) -> list[LayoutIssue]:
         for area in areas:
             for box, chain in _lines([area], boxes):
                 if isinstance(box, boxes.LineBox):
-                    issues += _overflow(box, chain[-1], number, boxes)
+                    issues += _overflow(box, chain[-1], number, boxes, _note_of(chain))
             issues += _long_notes(area, page_box, number)
     for number, (last, following) in enumerate(zip(lasts, firsts[1:], strict=False), 1):
         heading = _heading_of(last)
@@ -136,7 +141,7 @@ def _box_text(box, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _overflow(line, block, number: int, boxes) -> list[LayoutIssue]:
+def _overflow(line, block, number: int, boxes, note: int | None = None) -> list[LayoutIssue]:
     """A line whose text runs out of its block sideways (an unbreakable word or URL).
 
     The block's border box is the limit: a hanging indent (negative ``text-indent``) may use
@@ -152,7 +157,8 @@ def _overflow(line, block, number: int, boxes) -> list[LayoutIssue]:
         if leaf.position_x + leaf.width > right + TOLERANCE or leaf.position_x < left - TOLERANCE:
             past = max(leaf.position_x + leaf.width - right, left - leaf.position_x)
             return [LayoutIssue(number, f"a line runs {past * 0.75:.0f}pt past its margin on page "
-                                        f"{number}: '{_box_text(line)}'")]
+                                        f"{number}: '{_box_text(line)}'", note,
+                                text=" ".join(str(getattr(leaf, "text", "")).split()))]
     return []
 
 
@@ -173,6 +179,12 @@ def _long_notes(area, page_box, number: int) -> list[LayoutIssue]:
                                 "long a note pushes the text around its call to the next page. "
                                 "Consider moving part of it into the body", note)
             for share, note, box in notes if share > LONG_NOTE]
+
+
+def _note_of(chain) -> int | None:
+    """The number of the note whose line this is (``chain``: the line's enclosing blocks)."""
+    numbers = [n for n in map(_note_number, chain) if n is not None]
+    return numbers[-1] if numbers else None
 
 
 def _note_number(box) -> int | None:

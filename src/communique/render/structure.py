@@ -507,7 +507,9 @@ def _drop_empty_links(pdf, root) -> None:
 
 
 def _sized_links(annots: list, dropped: set[tuple[int, int]]) -> list:
-    """``annots`` without the links of no area that lead where a link of some size does."""
+    """``annots`` without the links of no area that lead where a link of some size does, nor
+    those lying inside another link to the same place (WeasyPrint makes one for each element
+    inside a link, as for the ``<span>`` that holds a URL's hyphen to its next letter)."""
     def target(annot) -> str:
         action = annot.get("/A")
         return repr(action) if action is not None else repr(annot.get("/Dest"))
@@ -517,14 +519,34 @@ def _sized_links(annots: list, dropped: set[tuple[int, int]]) -> list:
         return str(annot.get("/Subtype")) == "/Link" and (
             abs(rect[2] - rect[0]) < 0.01 or abs(rect[3] - rect[1]) < 0.01)
 
-    shown = {target(a) for a in annots if str(a.get("/Subtype")) == "/Link" and not empty(a)}
+    shown: dict[str, list] = {}
+    for a in annots:
+        if str(a.get("/Subtype")) == "/Link" and not empty(a):
+            shown.setdefault(target(a), []).append(a)
     kept = []
     for annot in annots:
-        if empty(annot) and target(annot) in shown:
+        if (target(annot) in shown and empty(annot)) or _inside_another(annot, shown.get(target(annot), [])):
             dropped.add(annot.objgen)
         else:
             kept.append(annot)
     return kept
+
+
+def _inside_another(annot, others: list) -> bool:
+    """Whether the rectangle of ``annot`` lies within that of a larger one of ``others``."""
+    def box(a) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = (float(v) for v in a.get("/Rect", [0, 0, 0, 0]))
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+    x0, y0, x1, y1 = box(annot)
+    for other in others:
+        if other.objgen == annot.objgen:
+            continue
+        ox0, oy0, ox1, oy1 = box(other)
+        larger = (ox1 - ox0) * (oy1 - oy0) > (x1 - x0) * (y1 - y0)
+        if larger and ox0 - 0.01 <= x0 and oy0 - 0.01 <= y0 and x1 <= ox1 + 0.01 and y1 <= oy1 + 0.01:
+            return True
+    return False
 
 
 def _describe_links(root, facts: dict[int, HtmlFacts]) -> None:
