@@ -8,6 +8,7 @@ translation when it can be trusted and the source text otherwise (reported, and 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,11 +82,28 @@ def prepare(doc: Document, workspace: Workspace, lang: str, *, strict: bool = Fa
                         translation=translation)
     for state in translation.states:
         problems += state.problems
+    problems += term_problems(doc, workspace, translation, severity)
     problems += [p for p in more if p.is_error]
     fallback = bool(translation.fallbacks)
     if any(p.is_error for p in problems):
         return Prepared(None, problems, fallback, translation)
     return Prepared(edition, problems, fallback, translation)
+
+
+def term_problems(doc: Document, workspace: Workspace, translation: content.Translation,
+                  severity: str) -> list[Problem]:
+    """The workspace termbase's findings in a translation (see :mod:`.content.terms`): a
+    warning, an error when ``severity`` says so, like every other finding in a translation; a
+    termbase that cannot be read is reported the same way, and checks nothing."""
+    from communique.i18n.content import terms
+
+    try:
+        termbase = terms.load(workspace.root, workspace.display)
+    except ContentError as exc:
+        return [dataclasses.replace(p, severity=severity) for p in exc.problems]
+    if termbase is None or not translation.text:
+        return []
+    return terms.check(termbase, translation, doc.statement.lang, severity)
 
 
 _MISSING_CHAR = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
