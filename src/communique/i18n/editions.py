@@ -186,6 +186,8 @@ class LanguageStatus:
     units: int
     states: list[content.UnitState] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # the file could not be read
+    remembered: int = 0  # units the translation memory filled (exact matches)
+    suggested: int = 0  # units the translation memory gave a suggestion
 
     def count(self, *states: str) -> int:
         return sum(1 for s in self.states if s.state in states)
@@ -199,11 +201,15 @@ class LanguageStatus:
             parts.append(f"{self.count('outdated')} outdated (run 'communique translate')")
         if self.count("invalid"):
             parts.append(f"{self.count('invalid')} invalid")
+        if self.remembered or self.suggested:
+            parts.append(f"translation memory: {self.remembered} filled, {self.suggested} suggested")
         return ", ".join(parts)
 
 
 def status(doc: Document, workspace: Workspace) -> list[LanguageStatus]:
     """The statement's own language first, then each translation's state unit by unit."""
+    from communique.i18n.content import memory
+
     found = content.units(doc.statement)
     rows = [LanguageStatus(doc.statement.lang, len(found))]
     folder = doc.located.path.parent
@@ -217,6 +223,7 @@ def status(doc: Document, workspace: Workspace) -> list[LanguageStatus]:
                 translation = content.read(doc, lang, path, workspace.display(path), found=found,
                                            root=workspace.root)
                 row.states = translation.states
+                row.remembered, row.suggested = memory.counted([s.entry for s in translation.states])
             except ContentError as exc:
                 row.problems = exc.problems
         rows.append(row)
