@@ -128,7 +128,7 @@ def test_the_tmx_holds_every_reviewed_unit_and_is_the_same_on_every_run(two_stat
     from translate.storage.tmx import tmxfile
 
     _run("translate", "second", *[a for lang in LANGS for a in ("--lang", lang)])
-    code, out, err = _run("translate", "--tmx", "memory.tmx")
+    code, _, err = _run("translate", "--tmx", "memory.tmx")
     assert code == 0, err
     data = (two_statements / "memory.tmx").read_bytes()
     store = tmxfile.parsestring(data)
