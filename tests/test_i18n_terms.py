@@ -120,6 +120,7 @@ def test_a_malformed_termbase_is_located():
     with pytest.raises(ContentError) as caught:
         _termbase("concept,en\n")
     assert [(p.line, p.column) for p in caught.value.problems] == [(1, 1)]
+    assert _termbase("").concepts == [] and _termbase("\n\n").concepts == []
 
 
 def test_an_unreadable_termbase_is_a_warning_not_a_traceback(example_workspace):

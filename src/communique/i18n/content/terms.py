@@ -142,8 +142,10 @@ def _columns(header: list[str], shown: str) -> tuple[list[tuple[str, bool]], lis
 def parse(text: str, shown: str) -> Termbase:
     """A termbase from the text of ``terms.csv`` (see the module doc)."""
     rows = list(csv.reader(text.splitlines()))
-    columns, problems = _columns(rows[0] if rows else [], shown)
     termbase = Termbase(shown)
+    if not any(cell.strip() for row in rows for cell in row):
+        return termbase  # an empty termbase: nothing approved yet
+    columns, problems = _columns(rows[0], shown)
     seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
