@@ -63,8 +63,10 @@ class Memories:
     def closest(self, text: str) -> tuple[Memory, float] | None:
         """The most similar memory of at least :data:`SIMILAR`, if any (ties: the first file)."""
         best: tuple[Memory, float] | None = None
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(text)  # indexed once, compared with every memory
         for memory in self.exact.values():
-            matcher = difflib.SequenceMatcher(None, text, memory.source, autojunk=False)
+            matcher.set_seq1(memory.source)
             if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
                 continue
             ratio = matcher.ratio()
