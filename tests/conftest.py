@@ -78,8 +78,10 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def example_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the repository's example workspace (settings, templates, the example statement)."""
+    """A copy of the repository's example workspace (settings, termbase, templates, the example
+    statement)."""
     shutil.copy(ROOT / "communique.toml", tmp_path / "communique.toml")
+    shutil.copy(ROOT / "terms.csv", tmp_path / "terms.csv")
     if (ROOT / "templates").is_dir():
         shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copytree(EXAMPLE, tmp_path / "content" / EXAMPLE.name)

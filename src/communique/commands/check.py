@@ -13,8 +13,9 @@ from communique.commands import PATHS, open_workspace, report
 @click.command()
 @PATHS
 @click.option("--strict", is_flag=True,
-              help="For publication: a translation that falls back to the source text, or a "
-                   "template string without translation, is an error as in 'build --strict'.")
+              help="For publication: a translation that falls back to the source text, misses "
+                   "an approved term of terms.csv or uses a forbidden one, or a template string "
+                   "without translation, is an error as in 'build --strict'.")
 def check(paths: tuple[Path, ...], strict: bool) -> None:
     """Validate statements and templates without writing anything."""
     from communique.build import BuildOptions

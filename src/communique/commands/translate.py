@@ -26,12 +26,17 @@ from communique.errors import Problem
               metavar="FILE.xlf",
               help="Merge a translated XLIFF file (1.2 or 2.x) back into its statement's PO file, "
                    "checked as a build checks it (repeatable).")
+@click.option("--tmx", "tmx_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.tmx",
+              help="Instead of updating PO files, write the workspace's translation memory for "
+                   "agencies: every reviewed translation of every statement (or of those given), "
+                   "as TMX 1.4b; the same workspace gives the same bytes.")
 def translate(paths: tuple[Path, ...], langs: tuple[str, ...], format_: str, xliff_version: str,
-              returned: tuple[Path, ...]) -> None:
+              returned: tuple[Path, ...], tmx_file: Path | None) -> None:
     """Create or update the PO files translators work in: content/<slug>/i18n/<lang>.po.
 
     A changed source text keeps its translation, marked fuzzy with the old text recorded; a
-    removed one becomes obsolete; nothing translated is ever dropped.
+    removed one becomes obsolete; nothing translated is ever dropped. A text not translated yet
+    that another statement's PO file translates is prefilled from it, fuzzy until reviewed.
     """
     from communique.errors import ContentError
     from communique.i18n import content, editions
@@ -39,6 +44,8 @@ def translate(paths: tuple[Path, ...], langs: tuple[str, ...], format_: str, xli
     workspace = open_workspace()
     if returned:
         sys.exit(_import(workspace, returned, langs))
+    if tmx_file is not None:
+        sys.exit(_tmx(workspace, paths, langs, tmx_file))
     docs, problems = statements(workspace, paths)
     failed = bool(problems)
     report(problems)
@@ -49,11 +56,12 @@ def translate(paths: tuple[Path, ...], langs: tuple[str, ...], format_: str, xli
                        "(give --lang, or set 'languages' in communique.toml)", err=True)
         for lang in wanted:
             try:
-                merged = content.update(doc, lang, workspace.display, root=workspace.root)
+                merged = content.update(doc, lang, workspace.display, root=workspace.root, memory=True)
             except ContentError as exc:
                 report(exc.problems)
                 failed = True
                 continue
+            report(merged.problems)
             click.echo(_merged_line(merged, workspace))
             if format_ == "xliff":
                 failed |= not _export(doc, lang, workspace, xliff_version)
@@ -108,10 +116,55 @@ def _import(workspace, files: tuple[Path, ...], langs: tuple[str, ...]) -> int:
     return 1 if failed else 0
 
 
+def _tmx(workspace, paths: tuple[Path, ...], langs: tuple[str, ...], out: Path) -> int:
+    """Write the TMX of every unit printed translated; 1 when a statement or a PO file cannot
+    be read (the file is still written with the others) or the statements' languages differ."""
+    from communique import __version__
+    from communique.files import write_atomic
+    from communique.i18n import content, editions
+    from communique.i18n.content import memory
+
+    docs, problems = statements(workspace, paths)
+    report(problems)
+    failed = bool(problems)
+    sources = sorted({doc.statement.lang for doc in docs})
+    if len(sources) > 1:
+        report([Problem(workspace.display(out), 0, 0, "a TMX file has one source language and the "
+                        f"statements are written in {', '.join(sources)}: name the statements of "
+                        "one language")])
+        return 1
+    units: list[memory.TmxUnit] = []
+    for doc in docs:
+        slug = doc.located.path.parent.name
+        targets: dict[str, dict[str, str]] = {}
+        for row in editions.status(doc, workspace)[1:]:
+            report(row.problems)
+            failed |= bool(row.problems)
+            if langs and row.lang not in langs:
+                continue
+            for state in row.states:
+                if state.state == "translated" and state.entry is not None:
+                    targets.setdefault(state.unit.context, {})[row.lang] = state.entry.msgstr
+        for unit in content.units(doc.statement):
+            if unit.context in targets:
+                units.append(memory.TmxUnit(f"{slug}/{unit.context}", unit.text, targets[unit.context],
+                                            doc.statement.date.strftime("%Y%m%d")))
+    write_atomic(out, memory.tmx(units, sources[0] if sources else "en", __version__))
+    count = sum(len(u.targets) for u in units)
+    shown = sorted({lang for u in units for lang in u.targets})
+    click.echo(f"{workspace.display(out)}: TMX 1.4b, {len(units)} unit(s), {count} translation(s)"
+               + (f" into {', '.join(shown)}" if shown else ""))
+    return 1 if failed else 0
+
+
 def _merged_line(merged, workspace) -> str:
     where = workspace.display(merged.path)
+    memory = ""
+    if merged.remembered or merged.suggested:
+        memory = (f" ({len(merged.remembered)} prefilled from translation memory, fuzzy until "
+                  f"reviewed; {len(merged.suggested)} with a suggestion)")
     if merged.created:
-        return f"{where}: created, {len(merged.added)} text(s) to translate"
+        return f"{where}: created, {len(merged.added)} text(s) to translate{memory}"
     parts = []
     if merged.added:
         parts.append(f"{len(merged.added)} new")
@@ -128,4 +181,4 @@ def _merged_line(merged, workspace) -> str:
         parts.append(f"{len(merged.obsolete)} obsolete ({', '.join(merged.obsolete)})")
     if not merged.written:
         return f"{where}: up to date"
-    return f"{where}: updated" + (f": {'; '.join(parts)}" if parts else "")
+    return f"{where}: updated" + (f": {'; '.join(parts)}" if parts else "") + memory

@@ -8,6 +8,7 @@ translation when it can be trusted and the source text otherwise (reported, and 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,11 +82,28 @@ def prepare(doc: Document, workspace: Workspace, lang: str, *, strict: bool = Fa
                         translation=translation)
     for state in translation.states:
         problems += state.problems
+    problems += term_problems(doc, workspace, translation, severity)
     problems += [p for p in more if p.is_error]
     fallback = bool(translation.fallbacks)
     if any(p.is_error for p in problems):
         return Prepared(None, problems, fallback, translation)
     return Prepared(edition, problems, fallback, translation)
+
+
+def term_problems(doc: Document, workspace: Workspace, translation: content.Translation,
+                  severity: str) -> list[Problem]:
+    """The workspace termbase's findings in a translation (see :mod:`.content.terms`): a
+    warning, an error when ``severity`` says so, like every other finding in a translation; a
+    termbase that cannot be read is reported the same way, and checks nothing."""
+    from communique.i18n.content import terms
+
+    try:
+        termbase = terms.load(workspace.root, workspace.display)
+    except ContentError as exc:
+        return [dataclasses.replace(p, severity=severity) for p in exc.problems]
+    if termbase is None or not translation.text:
+        return []
+    return terms.check(termbase, translation, doc.statement.lang, severity)
 
 
 _MISSING_CHAR = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
@@ -168,6 +186,8 @@ class LanguageStatus:
     units: int
     states: list[content.UnitState] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # the file could not be read
+    remembered: int = 0  # units the translation memory filled (exact matches)
+    suggested: int = 0  # units the translation memory gave a suggestion
 
     def count(self, *states: str) -> int:
         return sum(1 for s in self.states if s.state in states)
@@ -181,11 +201,15 @@ class LanguageStatus:
             parts.append(f"{self.count('outdated')} outdated (run 'communique translate')")
         if self.count("invalid"):
             parts.append(f"{self.count('invalid')} invalid")
+        if self.remembered or self.suggested:
+            parts.append(f"translation memory: {self.remembered} filled, {self.suggested} suggested")
         return ", ".join(parts)
 
 
 def status(doc: Document, workspace: Workspace) -> list[LanguageStatus]:
     """The statement's own language first, then each translation's state unit by unit."""
+    from communique.i18n.content import memory
+
     found = content.units(doc.statement)
     rows = [LanguageStatus(doc.statement.lang, len(found))]
     folder = doc.located.path.parent
@@ -199,6 +223,7 @@ def status(doc: Document, workspace: Workspace) -> list[LanguageStatus]:
                 translation = content.read(doc, lang, path, workspace.display(path), found=found,
                                            root=workspace.root)
                 row.states = translation.states
+                row.remembered, row.suggested = memory.counted([s.entry for s in translation.states])
             except ContentError as exc:
                 row.problems = exc.problems
         rows.append(row)

@@ -135,6 +135,9 @@ class Merged:
     obsolete: list[str] = field(default_factory=list)  # no longer in the source
     split: list[str] = field(default_factory=list)  # one entry a field, now one a paragraph
     uncertain: list[str] = field(default_factory=list)  # split, but fuzzy: not paragraph for paragraph
+    remembered: list[str] = field(default_factory=list)  # prefilled from another statement, fuzzy
+    suggested: list[str] = field(default_factory=list)  # a close match suggested in a comment
+    problems: list[Problem] = field(default_factory=list)  # other PO files the memory could not read
 
 
 def _entry(unit: Unit, occurrence: tuple[str, str]) -> polib.POEntry:
@@ -222,9 +225,11 @@ def _carried(unit: Unit, match: tuple[polib.POEntry, str] | None, lines: dict[st
     was_fuzzy = "fuzzy" in old_entry.flags
     if how == "changed" or was_fuzzy:
         entry.flags = ["fuzzy"]
-        # the translation was made for the oldest text still recorded
-        entry.previous_msgid = (old_entry.previous_msgid if was_fuzzy and old_entry.previous_msgid
-                                else old_entry.msgid)
+        # the translation was made for the oldest text still recorded (none to record when a
+        # fuzzy entry, one the translation memory filled, say, has the very same text)
+        if not (how == "same" and was_fuzzy and not old_entry.previous_msgid):
+            entry.previous_msgid = (old_entry.previous_msgid if was_fuzzy and old_entry.previous_msgid
+                                    else old_entry.msgid)
         if how == "changed" and not was_fuzzy:
             result.fuzzy.append(unit.context)
     if how == "moved":
@@ -297,10 +302,12 @@ def unit_lines(doc: Document, found: list[Unit]) -> dict[str, int]:
 
 
 def update(doc: Document, lang: str, display, *, create: bool = True,
-           root: Path | None = None) -> Merged:
+           root: Path | None = None, memory: bool = False) -> Merged:
     """Create or update ``<statement folder>/i18n/<lang>.po`` from the source statement.
 
     The PO file must lie inside ``root``, the workspace (by default the statement's folder).
+    With ``memory``, units not translated yet are prefilled from the other statements' PO files
+    of the same language (see :mod:`.memory`).
     """
     from communique.files import write_atomic
 
@@ -321,6 +328,12 @@ def update(doc: Document, lang: str, display, *, create: bool = True,
     lines = unit_lines(doc, found)
     po = merge(found, old, lang=lang, slug=folder.name, source_lang=doc.statement.lang,
                lines=lines, result=result)
+    if memory:
+        from communique.i18n.content import memory as tm
+
+        memories = tm.collect(folder.parent, lang, folder, display, root or folder)
+        result.remembered, result.suggested = tm.prefill(po, found, memories)
+        result.problems = memories.problems
     text = str(po) + "\n"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         write_atomic(path, text.encode("utf-8"))
