@@ -339,3 +339,11 @@ def test_an_edition_recorded_as_never_up_to_date_is_not_an_odd_record(two: Path)
     result = CliRunner().invoke(main, ["build", "--json", "-j", "1"])
     assert "unusable" not in result.stderr
     assert _rebuilt(json.loads(result.stdout)) == ["a/en"]
+
+
+def test_a_statement_named_by_a_relative_path_is_recorded_by_its_absolute_path(two: Path):
+    _run("content/a")  # as typed in the workspace: `communique build content/a`
+    files = json.loads((two / "build" / CACHE_FILE).read_text(encoding="utf-8"))["files"]
+    assert files and [name for name in files if not os.path.isabs(name)] == []
+    again = _run("content/a")
+    assert _rebuilt(again) == [] and "record" not in json.dumps(again["problems"])

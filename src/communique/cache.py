@@ -61,8 +61,12 @@ class Digests:
         self.used: dict[str, list] = {}  # what this run looked at: the next run's ``known``
 
     def of(self, path: Path) -> str | None:
-        """The file's digest, or None when it does not exist (or is not a regular file)."""
-        key = str(path)
+        """The file's digest, or None when it does not exist (or is not a regular file).
+
+        Files are known by their absolute path: a statement named relatively on the command
+        line (``build content/a``) is the same file as the workspace's scan finds, and the
+        record holds only absolute paths."""
+        key = os.path.abspath(path)
         if key in self.used:
             return self.used[key][-1]
         try:
