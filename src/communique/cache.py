@@ -310,6 +310,7 @@ class Cache:
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_KIND = re.compile(r"[a-z]{1,20}")  # a problem's kind (errors.Problem.kind)
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
@@ -424,8 +425,9 @@ def _seconds(value: object) -> bool:
 
 def _problems(value: object) -> bool:
     return isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and _count(p[1])
+        isinstance(p, list) and len(p) in (5, 6) and isinstance(p[0], str) and _count(p[1])
         and _count(p[2]) and isinstance(p[3], str) and p[4] in ("error", "warning")
+        and (len(p) == 5 or (isinstance(p[5], str) and _KIND.fullmatch(p[5]) is not None))
         for p in value)
 
 

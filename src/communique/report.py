@@ -90,7 +90,7 @@ def rows(workspace: Workspace, record: Cache) -> list[Row]:
                 row.image = _relative(image, build)
         if row.html:  # the listing has it, with no page to read (a no-op build stays quick)
             row.title = (data.get("listing") or {}).get("title") or _title(files["web"])
-        for path, line, column, message, severity in data.get("problems", []):
+        for path, line, column, message, severity, *_kind in data.get("problems", []):
             where = f"{path}:{line}:{column}" if line else path
             (row.errors if severity == "error" else row.warnings).append(f"{where}: {message}")
         out.append(row)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result
+from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result, summarised
 from communique.errors import Problem, printable
 from communique.workspace import BUILTIN_TEMPLATES, Workspace, settings_warnings, slug_problem
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from communique.build.edition import Loaded
     from communique.cache import Cache, Fingerprints
 
-__all__ = ["BuildOptions", "Edition", "Job", "Outcome", "Progress", "Result", "build"]
+__all__ = ["BuildOptions", "Edition", "Job", "Outcome", "Progress", "Result", "build", "summarised"]
 
 
 def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
@@ -301,7 +301,8 @@ def edition_to_record(edition: Edition) -> dict[str, Any]:
     for f in fields(Edition):
         value = getattr(edition, f.name)
         if f.name == "problems":
-            value = [[p.path, p.line, p.column, p.message, p.severity] for p in value]
+            value = [[p.path, p.line, p.column, p.message, p.severity, *([p.kind] if p.kind else [])]
+                     for p in value]
         elif f.name == "outputs":
             value = {name: str(path) for name, path in value.items()}
         data[f.name] = value
