@@ -280,6 +280,10 @@ class Cache:
         self.statements: dict[str, dict] = data.get("statements", {})
         # The site ([site] in communique.toml): the digests it was last made from and its files.
         self.site: dict = data.get("site", {})
+        # What failed in the last build of each statement or edition, for the report: a slug
+        # (unreadable) maps to ``{"problems", "langs", "path"}``, ``"slug/lang"`` to
+        # ``{"problems", "outputs"}`` (the outputs left in build/ by an earlier success).
+        self.failures: dict[str, dict] = data.get("failures", {})
 
     @classmethod
     def load(cls, build_dir: Path) -> Cache:
@@ -305,7 +309,7 @@ class Cache:
         files = {**self.files, **digests.used}
         files = smudged({k: v for k, v in files.items() if os.path.exists(k)}, time.time_ns())
         data = {"format": FORMAT, "files": files, "statements": self.statements,
-                "editions": self.editions, "site": self.site}
+                "editions": self.editions, "site": self.site, "failures": self.failures}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
@@ -357,7 +361,30 @@ def odd(data: dict, build_dir: Path) -> str | None:
     for key, entry in editions.items():
         if reason := _odd_edition(key, entry, build_dir):
             return reason
+    if reason := _odd_failures(data.get("failures", {}), build_dir):
+        return reason
     return _odd_site(data.get("site", {}))
+
+
+def _odd_failures(failures: object, build_dir: Path) -> str | None:
+    """What is odd in the failures of the last build, or None."""
+    if not isinstance(failures, dict):
+        return "'failures' must be a table"
+    for key, entry in failures.items():
+        slug, _, lang = key.partition("/")
+        ok = (_slug(slug) and (not lang or _LANG.fullmatch(lang) is not None)
+              and isinstance(entry, dict) and _problems(entry.get("problems")))
+        if ok and lang:
+            ok = set(entry) <= {"problems", "outputs"} and _outputs_in(
+                entry.get("outputs", {}), build_dir / slug / lang)
+        elif ok:
+            langs = entry.get("langs", [])
+            ok = (set(entry) <= {"problems", "langs", "path"} and _relative(entry.get("path"))
+                  and isinstance(langs, list)
+                  and all(isinstance(x, str) and _LANG.fullmatch(x) for x in langs))
+        if not ok:
+            return f"odd failure entry {key!r}"
+    return None
 
 
 def _file_entry(key: str, entry: object) -> bool:

@@ -64,6 +64,9 @@ class Result:
     editions: list[Edition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # slugs (or slug/lang) that produced no output
+    # Why each of ``failed`` produced nothing: a statement that could not be read (by its slug)
+    # or an edition that could not be built ("slug/lang"), with its problems.
+    failures: dict[str, list[Problem]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
