@@ -553,3 +553,36 @@ def test_each_page_s_bar_shows_its_own_edition_s_problems_and_closes(workspace, 
         page.close()
     finally:
         _stop(process)
+
+
+def test_each_page_gets_its_edition_s_problems_and_each_is_printed_once_a_round(tmp_path, capsys):
+    from communique.build import Edition, Result
+    from communique.errors import Problem
+    from communique.serve import Preview
+
+    preview = Preview(tmp_path, 1, say=lambda text: None)
+    en = Problem("content/a/statement.yaml", 3, 1, "source 'x' is never cited", "warning")
+    ru = Problem("content/a/i18n/ru.po", 9, 1, "'title': the translation drops the figure 3",
+                 "warning", "invalid")
+    settings = Problem("communique.toml", 2, 1, "organisation.name is empty", "warning")
+    broken = Problem("content/b/statement.yaml", 1, 1, "invalid YAML")
+    result = Result([Edition("a", "en", problems=[en]), Edition("a", "ru", problems=[en, ru])],
+                    [en, ru, settings, broken], ["b"], failures={"b": [broken]})
+    preview._tell([], result.problems, result, [])
+    preview._tell([], result.problems, result, [])  # the full pass after the quick one
+    assert preview.changes.pages == {"a/en": [str(en), str(settings)],
+                                     "a/ru": [str(en), str(ru), str(settings)],
+                                     "b": [str(broken), str(settings)]}
+    printed = capsys.readouterr().err.splitlines()
+    assert sorted(printed) == sorted(str(p) for p in (en, ru, settings, broken))
+
+    # a build of statement b alone leaves the pages of a as they were
+    fixed = Result([Edition("b", "en")], [settings])
+    preview._tell([], fixed.problems, fixed, [tmp_path / "content" / "b"])
+    assert set(preview.changes.pages) == {"a/en", "a/ru", "b/en"}
+    assert preview.changes.pages["b/en"] == [str(settings)]
+
+    # the settings unreadable: no build, and every page shows why
+    unreadable = Problem("communique.toml", 1, 1, "invalid TOML")
+    preview._tell([], [unreadable])
+    assert preview.changes.pages == {} and preview.changes.problems == [str(unreadable)]

@@ -670,7 +670,7 @@ class Preview:
               folders: list[Path] | None = None) -> None:
         """Print the problems not yet told in this round, and tell the browsers: each page
         the problems of its own edition (``result``'s, for the statements in ``folders``, all
-        when empty), the report every problem."""
+        when empty), the report every problem; without a result, every page these problems."""
         from communique.build import summarised
 
         told = summarised(problems)
@@ -678,7 +678,8 @@ class Preview:
             if problem not in self.printed:
                 print(problem, file=sys.stderr)
         self.printed.update(told)
-        pages = None
+        # no result (the settings unreadable, the build stopped): every page shows these
+        pages: tuple[set[str] | None, dict[str, list[Problem]]] = (None, {})
         if result is not None:
             slugs = None if not folders else {folder.name for folder in folders}
             pages = (slugs, by_page(result))
