@@ -254,6 +254,13 @@ ODD_RECORDS = {
     "a count a string": _set(("editions", "a/en", "result", "pages"), "1"),
     "a file stat odd": lambda r: r["files"].update(dict.fromkeys(r["files"], "x")),
     "files a list": _set(("files",), []),
+    "failures a list": _set(("failures",), []),
+    "a failed edition's output at /etc/passwd": _set(("failures",), {
+        "a/en": {"problems": [], "outputs": {"web": "/etc/passwd"}}}),
+    "a failed statement's path outside": _set(("failures",), {
+        "a": {"problems": [], "langs": ["en"], "path": "../outside/statement.yaml"}}),
+    "a failure's problem a string": _set(("failures",), {
+        "a": {"problems": ["x"], "langs": [], "path": "content/a/statement.yaml"}}),
 }
 
 

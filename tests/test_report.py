@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from html.parser import HTMLParser
@@ -143,3 +144,60 @@ def test_the_report_links_only_to_files_inside_build(tmp_path: Path):
     assert _relative(Path("/etc/passwd"), build) is None
     (build / "out").symlink_to("/etc")
     assert _relative(build / "out/passwd", build) is None
+
+
+def _card(text: str, key: str) -> str:
+    """The report's card of one edition ("a-en"), as HTML."""
+    found = re.search(rf'<article class="edition[^"]*" id="{key}">.*?</article>', text, re.S)
+    assert found, text
+    return found.group(0)
+
+
+def test_a_statement_whose_last_build_failed_is_shown_with_its_error_until_it_is_fixed(workspace):
+    root = workspace({"a": STATEMENT.format(title="A"), "b": STATEMENT.format(title="B")},
+                     settings='[documents]\noutputs = ["web"]\n')
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    report = root / "build/index.html"
+    assert 'class="failure"' not in report.read_text(encoding="utf-8")
+    statement = root / "content/a/statement.yaml"
+    statement.write_text(STATEMENT.format(title="A").replace("lang: en", "lang: en\nlang: fr"))
+    result = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert result.exit_code == 1
+    error = re.search(r"^content/a/statement\.yaml:(\d+):(\d+): error: (.+)$", result.stderr, re.M)
+    assert error, result.stderr
+    text, _ = _parse(report)
+    where = f"content/a/statement.yaml:{error[1]}:{error[2]}: {error[3]}"
+    assert "The last build could not read this statement." in text
+    assert html.escape(where) in text  # its file, line and message
+    assert "1 failed in the last build" in text
+    card = _card(text, "a-en")  # the page still in build/ from the first build: out of date
+    assert 'class="edition stale"' in card and "Out of date" in card
+    assert 'href="a/en/index.html"' in card
+    assert 'class="edition"' in _card(text, "b-en") and "failure" not in _card(text, "b-en")
+    # a build with nothing to do keeps telling it
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 1
+    assert "The last build could not read this statement." in report.read_text(encoding="utf-8")
+
+    statement.write_text(STATEMENT.format(title="A, fixed"))
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    text, _ = _parse(report)
+    assert 'class="failure"' not in text and "edition stale" not in text
+    assert "failed in the last build" not in text
+    assert "A, fixed" in _card(text, "a-en")
+
+
+def test_an_edition_whose_last_build_failed_is_marked_out_of_date(workspace):
+    root = workspace({"a": STATEMENT.format(title="A")}, settings='[documents]\noutputs = ["web"]\n')
+    assert CliRunner().invoke(main, ["translate", "a", "--lang", "ru"]).exit_code == 0
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    result = CliRunner().invoke(main, ["build", "-j", "1", "--strict"])  # ru falls back: refused
+    assert result.exit_code == 1 and "failed: a/ru" in result.stderr
+    text, _ = _parse(root / "build/index.html")
+    card = _card(text, "a-ru")
+    assert "The last build of this edition failed." in card and "out of date" in card
+    assert re.search(r"content/a/i18n/ru\.po:\d+:1: &#x27;title&#x27; is not translated", card)
+    assert 'href="a/ru/index.html"' in card  # the page of the build before, still there
+    assert "failure" not in _card(text, "a-en")
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    text, _ = _parse(root / "build/index.html")
+    assert 'class="failure"' not in text and "edition stale" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,31 @@ def test_settings_skeleton_shows_every_setting_with_its_default(tmp_path):
             assert key in data.get(name, {}), f"[{name}] {key}"
             if field.default is not None and key not in written.get(name, {}):
                 assert getattr(getattr(settings, name), key) == field.default, f"[{name}] {key}"
+
+
+# English-grammar slips a template can make with the scaffold's words: a plural verb after the
+# organisation, a capital after "calls on", a doubled word, a singular count with a plural noun.
+SLIPS = [r"\bWe calls\b", r"\bcalls on The\b", r"\b(\w{2,}) \1\b", r"\b1 (civilians|notes|pages)\b",
+         r"\bcall on [A-Z]"]
+
+
+def test_a_new_workspace_builds_without_a_warning_or_a_grammar_slip(tmp_path, monkeypatch):
+    """Issue 16's "done when": a workspace made with `init` and `new` builds with no warning,
+    and what it prints reads right, in the web page and in the PDF."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--name", "Example Rights Group"]).exit_code == 0
+    assert runner.invoke(main, ["new", "first"]).exit_code == 0
+    result = runner.invoke(main, ["build", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert ": warning:" not in result.stderr and ": error:" not in result.stderr, result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stderr
+    out = tmp_path / "build" / "first" / "en"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    web = " ".join(re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1]).split())
+    pdf = " ".join(" ".join((p.extract_text() or "").split())
+                   for p in PdfReader(out / "first-en.pdf").pages)
+    for text in (web, pdf):
+        assert "Example Rights Group calls on the government" in text, text
+        for slip in SLIPS:
+            assert not re.search(slip, text), (slip, re.search(slip, text))

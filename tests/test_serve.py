@@ -94,6 +94,10 @@ def server(workspace):
         found = [m for line in lines if (m := re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line))]
         url = found[0].group(1) if found else None
         time.sleep(0.05)
+    while not any("edition(s) built" in line for line in lines):  # told after the address
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, f"the first build never ended: {lines}"
+        time.sleep(0.05)
     try:
         yield root, url, process, lines
     finally:
@@ -416,3 +420,169 @@ def test_the_server_survives_what_a_save_does_to_the_workspace(server):
     while "calls for a truce" not in _get(url + "demo/en/")[1]:
         assert process.poll() is None and time.monotonic() < deadline, lines
         time.sleep(0.1)
+
+
+# What the console and the page's bar tell (issue 16): the address first, a taken port before
+# anything is built, each problem once, and on each page only its own edition's problems.
+
+WARNED = STATEMENT + """\
+  unused:
+    url: https://example.org/u
+"""
+
+
+def test_a_taken_port_is_told_in_one_line_before_anything_is_built(workspace):
+    import socket
+
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    root = workspace({"demo": STATEMENT})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "-j", "1"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: port {port} is in use; try --port {port + 1} "
+                             "(or --port 0 for any free port)\n")
+    assert result.stdout == "" and "Traceback" not in result.output
+    assert not (root / "build" / "demo").exists() and not (root / "build" / "index.html").exists()
+
+
+def _serve(root: Path) -> tuple[subprocess.Popen, list[str]]:
+    """``communique serve --port 0`` in ``root``, its stdout and stderr as one list of lines."""
+    process = subprocess.Popen([sys.executable, "-m", "communique", "serve", "--port", "0",
+                                "-j", "1"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+
+    threading.Thread(target=read, daemon=True).start()
+    return process, lines
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_for(lines: list[str], what: str, count: int = 1, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while sum(what in line for line in lines) < count:
+        assert time.monotonic() < deadline, f"never {count} x {what!r}: {lines}"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_serving_is_told_first_and_each_problem_once_a_build(workspace):
+    root = workspace({"demo": WARNED}, settings='[documents]\noutputs = ["web"]\n')
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    assert CliRunner().invoke(main, ["translate", "demo", "--lang", "ru"]).exit_code == 0
+    process, lines = _serve(root)
+    try:
+        _wait_for(lines, "edition(s) built")
+        assert lines[0].startswith("Serving http://127.0.0.1:"), lines
+        never_cited = [line for line in lines if "source 'unused' is never cited" in line]
+        assert len(never_cited) == 1, lines
+        assert sum(line.startswith("content/demo/i18n/ru.po: warning: 2 texts not translated")
+                   for line in lines) == 1, lines
+        statement = root / "content/demo/statement.yaml"
+        statement.write_text(statement.read_text().replace("restraint", "a ceasefire"))
+        _wait_for(lines, "edition(s) built", count=2)
+        assert sum("source 'unused' is never cited" in line for line in lines) == 2, lines
+    finally:
+        _stop(process)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_each_page_s_bar_shows_its_own_edition_s_problems_and_closes(workspace, browser):
+    root = workspace({"demo": WARNED}, settings='[documents]\noutputs = ["web"]\n')
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    assert CliRunner().invoke(main, ["translate", "demo", "--lang", "ru"]).exit_code == 0
+    process, lines = _serve(root)
+    try:
+        _wait_for(lines, "edition(s) built")
+        url = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", lines[0]).group(1)
+        page = browser.new_page()
+        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda r: r.abort())  # offline
+        page.goto(url + "demo/en/")
+        bar = page.wait_for_selector("pre[role=status]", timeout=30_000)
+        assert "source 'unused' is never cited" in bar.inner_text()
+        assert "ru.po" not in bar.inner_text()  # the Russian edition's: not on the English page
+        close = page.get_by_role("button", name="Close the build problems")
+        close.focus()
+        page.keyboard.press("Enter")  # closed from the keyboard
+        assert page.locator("section[aria-label='Build problems']").count() == 0
+        page.reload()  # closed it stays, while its problems are the same
+        page.wait_for_timeout(1000)
+        assert page.locator("section[aria-label='Build problems']").count() == 0
+
+        page.goto(url + "demo/ru/")
+        bar = page.wait_for_selector("pre[role=status]", timeout=30_000)
+        assert "content/demo/i18n/ru.po: warning: 2 texts not translated" in bar.inner_text()
+        page.goto(url)  # the report: every problem
+        bar = page.wait_for_selector("pre[role=status]", timeout=30_000)
+        assert "ru.po" in bar.inner_text() and "never cited" in bar.inner_text()
+
+        page.goto(url + "demo/en/")
+        statement = root / "content/demo/statement.yaml"
+        statement.write_text(statement.read_text() + "  unused-too:\n    url: https://example.org/v\n")
+        bar = page.wait_for_selector("pre[role=status]", timeout=30_000)  # new problems: shown
+        assert "source 'unused-too' is never cited" in bar.inner_text()
+        page.close()
+    finally:
+        _stop(process)
+
+
+def test_each_page_gets_its_edition_s_problems_and_each_is_printed_once_a_round(tmp_path, capsys):
+    from communique.build import Edition, Result
+    from communique.errors import Problem
+    from communique.serve import Preview
+
+    preview = Preview(tmp_path, 1, say=lambda text: None)
+    en = Problem("content/a/statement.yaml", 3, 1, "source 'x' is never cited", "warning")
+    ru = Problem("content/a/i18n/ru.po", 9, 1, "'title': the translation drops the figure 3",
+                 "warning", "invalid")
+    settings = Problem("communique.toml", 2, 1, "organisation.name is empty", "warning")
+    broken = Problem("content/b/statement.yaml", 1, 1, "invalid YAML")
+    result = Result([Edition("a", "en", problems=[en]), Edition("a", "ru", problems=[en, ru])],
+                    [en, ru, settings, broken], ["b"], failures={"b": [broken]})
+    preview._tell([], result.problems, result, [])
+    preview._tell([], result.problems, result, [])  # the full pass after the quick one
+    assert preview.changes.pages == {"a/en": [str(en), str(settings)],
+                                     "a/ru": [str(en), str(ru), str(settings)],
+                                     "b": [str(broken), str(settings)]}
+    printed = capsys.readouterr().err.splitlines()
+    assert sorted(printed) == sorted(str(p) for p in (en, ru, settings, broken))
+
+    # a build of statement b alone leaves the pages of a as they were
+    fixed = Result([Edition("b", "en")], [settings])
+    preview._tell([], fixed.problems, fixed, [tmp_path / "content" / "b"])
+    assert set(preview.changes.pages) == {"a/en", "a/ru", "b/en"}
+    assert preview.changes.pages["b/en"] == [str(settings)]
+
+    # the settings unreadable: no build, and every page shows why
+    unreadable = Problem("communique.toml", 1, 1, "invalid TOML")
+    preview._tell([], [unreadable])
+    assert preview.changes.pages == {} and preview.changes.problems == [str(unreadable)]

@@ -284,6 +284,10 @@ class Cache:
         self.statements: dict[str, dict] = data.get("statements", {})
         # The site ([site] in communique.toml): the digests it was last made from and its files.
         self.site: dict = data.get("site", {})
+        # What failed in the last build of each statement or edition, for the report: a slug
+        # (unreadable) maps to ``{"problems", "langs", "path"}``, ``"slug/lang"`` to
+        # ``{"problems", "outputs"}`` (the outputs left in build/ by an earlier success).
+        self.failures: dict[str, dict] = data.get("failures", {})
 
     @classmethod
     def load(cls, build_dir: Path) -> Cache:
@@ -309,11 +313,12 @@ class Cache:
         files = {**self.files, **digests.used}
         files = smudged({k: v for k, v in files.items() if os.path.exists(k)}, time.time_ns())
         data = {"format": FORMAT, "files": files, "statements": self.statements,
-                "editions": self.editions, "site": self.site}
+                "editions": self.editions, "site": self.site, "failures": self.failures}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_KIND = re.compile(r"[a-z]{1,20}")  # a problem's kind (errors.Problem.kind)
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
@@ -360,7 +365,30 @@ def odd(data: dict, build_dir: Path) -> str | None:
     for key, entry in editions.items():
         if reason := _odd_edition(key, entry, build_dir):
             return reason
+    if reason := _odd_failures(data.get("failures", {}), build_dir):
+        return reason
     return _odd_site(data.get("site", {}))
+
+
+def _odd_failures(failures: object, build_dir: Path) -> str | None:
+    """What is odd in the failures of the last build, or None."""
+    if not isinstance(failures, dict):
+        return "'failures' must be a table"
+    for key, entry in failures.items():
+        slug, _, lang = key.partition("/")
+        ok = (_slug(slug) and (not lang or _LANG.fullmatch(lang) is not None)
+              and isinstance(entry, dict) and _problems(entry.get("problems")))
+        if ok and lang:
+            ok = set(entry) <= {"problems", "outputs"} and _outputs_in(
+                entry.get("outputs", {}), build_dir / slug / lang)
+        elif ok:
+            langs = entry.get("langs", [])
+            ok = (set(entry) <= {"problems", "langs", "path"} and _relative(entry.get("path"))
+                  and isinstance(langs, list)
+                  and all(isinstance(x, str) and _LANG.fullmatch(x) for x in langs))
+        if not ok:
+            return f"odd failure entry {key!r}"
+    return None
 
 
 def _file_entry(key: str, entry: object) -> bool:
@@ -428,8 +456,9 @@ def _seconds(value: object) -> bool:
 
 def _problems(value: object) -> bool:
     return isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 5 and isinstance(p[0], str) and _count(p[1])
+        isinstance(p, list) and len(p) in (5, 6) and isinstance(p[0], str) and _count(p[1])
         and _count(p[2]) and isinstance(p[3], str) and p[4] in ("error", "warning")
+        and (len(p) == 5 or (isinstance(p[5], str) and _KIND.fullmatch(p[5]) is not None))
         for p in value)
 
 

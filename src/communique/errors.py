@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # What a terminal could take for a command, or a reader for a line of its own: C0 and C1 control
@@ -48,6 +48,10 @@ class Problem:
     column: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    # What sort of problem it is, for a tool that groups them ("" for most): a translation
+    # unit printed in the source language has its state ("untranslated", "fuzzy", ...), so that
+    # ``communique build`` can tell 72 of them as one line per language. Not part of its identity.
+    kind: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         for name in ("path", "message"):

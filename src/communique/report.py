@@ -54,6 +54,10 @@ class Row:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # what its PDF carries (archive mode)
+    # Its last build failed (the edition's, or its statement could not be read): why, and
+    # whether ``outputs`` are then what an earlier build left (out of date).
+    failure: list[str] = field(default_factory=list)
+    stale: bool = False
 
     @property
     def html(self) -> str | None:
@@ -66,35 +70,72 @@ class Row:
 
 def rows(workspace: Workspace, record: Cache) -> list[Row]:
     """The editions in the record whose statement still exists, sorted by statement and language."""
-    build = workspace.build_dir
     out = []
+    unread = failed_statements(workspace, record)
     for key, entry in sorted(record.editions.items()):
-        data = entry.get("result", {})
         slug, _, lang = key.partition("/")
+        if slug in unread:  # its last build could not read it: what build/ has is from before
+            if lang in record.failures[slug].get("langs", ()):
+                row = _row(workspace, slug, lang, entry.get("result", {}))
+                row.stale, row.failure = bool(row.outputs), unread[slug]
+                out.append(row)
+            continue
         statement = record.statements.get(slug, {})
         if lang not in statement.get("langs", ()) or not (
                 workspace.root / statement.get("path", "-")).is_file():
             continue  # a statement or translation removed since
-        row = Row(slug, lang, pages=data.get("pages", 0), notes=data.get("notes", 0),
-                  seconds=data.get("seconds", 0.0), fallbacks=data.get("fallbacks"),
-                  units=data.get("units"), attachments=list(data.get("attachments", [])))
-        files = {name: Path(value) for name, value in (data.get("outputs") or {}).items()
-                 if isinstance(value, str) and value}
-        for name, path in files.items():
-            href = _relative(path, build) if path.is_file() else None
-            if href:
-                row.outputs[name] = href
-        if "print" in row.outputs:
-            image = files["print"].with_suffix(".png")
-            if image.is_file():
-                row.image = _relative(image, build)
-        if row.html:  # the listing has it, with no page to read (a no-op build stays quick)
-            row.title = (data.get("listing") or {}).get("title") or _title(files["web"])
-        for path, line, column, message, severity in data.get("problems", []):
-            where = f"{path}:{line}:{column}" if line else path
-            (row.errors if severity == "error" else row.warnings).append(f"{where}: {message}")
+        out.append(_row(workspace, slug, lang, entry.get("result", {})))
+    for key, failure in sorted(record.failures.items()):
+        slug, _, lang = key.partition("/")
+        statement = record.statements.get(slug, {})
+        if not lang or key in record.editions or lang not in statement.get("langs", ()) or not (
+                workspace.root / statement.get("path", "-")).is_file():
+            continue
+        row = _row(workspace, slug, lang, {"outputs": failure.get("outputs", {})})
+        row.stale, row.failure = bool(row.outputs), _messages(failure.get("problems", []))[0]
         out.append(row)
-    return out
+    return sorted(out, key=lambda r: (r.slug, r.lang))
+
+
+def failed_statements(workspace: Workspace, record: Cache) -> dict[str, list[str]]:
+    """The statements (still there) that the last build could not read, with the errors why."""
+    found = {}
+    for key, failure in sorted(record.failures.items()):
+        if "/" not in key and (workspace.root / failure.get("path", "-")).is_file():
+            found[key] = _messages(failure.get("problems", []))[0]
+    return found
+
+
+def _messages(problems: list) -> tuple[list[str], list[str]]:
+    """The errors and the warnings of recorded problems, as ``path:line:col: message``."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    for path, line, column, message, severity, *_kind in problems:
+        where = f"{path}:{line}:{column}" if line else path
+        (errors if severity == "error" else warnings).append(f"{where}: {message}")
+    return errors, warnings
+
+
+def _row(workspace: Workspace, slug: str, lang: str, data: dict) -> Row:
+    """One edition's row from its recorded result."""
+    build = workspace.build_dir
+    row = Row(slug, lang, pages=data.get("pages", 0), notes=data.get("notes", 0),
+              seconds=data.get("seconds", 0.0), fallbacks=data.get("fallbacks"),
+              units=data.get("units"), attachments=list(data.get("attachments", [])))
+    files = {name: Path(value) for name, value in (data.get("outputs") or {}).items()
+             if isinstance(value, str) and value}
+    for name, path in files.items():
+        href = _relative(path, build) if path.is_file() else None
+        if href:
+            row.outputs[name] = href
+    if "print" in row.outputs:
+        image = files["print"].with_suffix(".png")
+        if image.is_file():
+            row.image = _relative(image, build)
+    if row.html:  # the listing has it, with no page to read (a no-op build stays quick)
+        row.title = (data.get("listing") or {}).get("title") or _title(files["web"])
+    row.errors, row.warnings = _messages(data.get("problems", []))
+    return row
 
 
 def _relative(path: Path, base: Path) -> str | None:
@@ -159,7 +200,12 @@ h2 { font-size: 1.1rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #ccc; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: 0 .75rem; margin: .25rem 0; }
 dt { color: #555; } dd { margin: 0; }
 .warn { color: #8a5a00; } .error { color: #b00020; }
-details li { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+details li, .failure li { font-family: ui-monospace, monospace; font-size: .8rem;
+  overflow-wrap: anywhere; }
+.failure { border-left: 4px solid #b00020; background: #fdecee; color: #5c0010; padding: .4rem .75rem;
+  margin: 0 0 .75rem; }
+.failure p { margin: 0; } .failure ul { margin: .25rem 0 0; padding-left: 1.2rem; }
+.stale img, .stale .noimage { opacity: .45; }
 """
 
 
@@ -170,7 +216,9 @@ def render_report(workspace: Workspace, record: Cache) -> str:
     esc = html.escape
     labels = {name: output.label for name, output in registry().items()}
     all_rows = rows(workspace, record)
+    unread = failed_statements(workspace, record)
     warnings = sum(len(r.warnings) for r in all_rows)
+    failed = len(unread) + sum(bool(r.failure) for r in all_rows if r.slug not in unread)
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              '<meta name="robots" content="noindex">', "<title>Build report</title>",
@@ -178,19 +226,39 @@ def render_report(workspace: Workspace, record: Cache) -> str:
              "<h1>Build report</h1>",
              f'<p class="summary">{len(all_rows)} edition(s) of '
              f'{len({r.slug for r in all_rows})} statement(s); {sum(r.pages for r in all_rows)} '
-             f"page(s); {warnings} warning(s).</p>"]
-    for slug in dict.fromkeys(r.slug for r in all_rows):
+             f"page(s); {warnings} warning(s)"
+             f"{f'; <strong class=error>{failed} failed in the last build</strong>' if failed else ''}"
+             ".</p>"]
+    for slug in sorted({*(r.slug for r in all_rows), *unread}):
         group = [r for r in all_rows if r.slug == slug]
-        source = (record.statements.get(slug, {}).get("langs") or [None])[0]
-        parts.append(f'<section><h2 id="{esc(slug)}">{esc(slug)}</h2><div class="editions">')
-        parts += [_edition(r, source, labels) for r in group]
+        source = (record.statements.get(slug, {}).get("langs")
+                  or record.failures.get(slug, {}).get("langs") or [None])[0]
+        parts.append(f'<section><h2 id="{esc(slug)}">{esc(slug)}</h2>')
+        if slug in unread:
+            parts.append(_failure("The last build could not read this statement", unread[slug],
+                                  bool(group)))
+        parts.append('<div class="editions">')
+        parts += [_edition(r, source, labels, told=slug in unread) for r in group]
         parts.append("</div></section>")
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
 
-def _edition(r: Row, source: str | None, labels: dict[str, str]) -> str:
-    """One edition's card: its first page, title, counts, links to its outputs, problems."""
+def _failure(what: str, errors: list[str], stale: bool) -> str:
+    """Why the last build failed, shown in full: a failure is never one line in a summary."""
+    esc = html.escape
+    items = "".join(f"<li>{esc(m)}</li>" for m in errors[:3])
+    if len(errors) > 3:  # (72 untranslated texts under --strict: the rest one click away)
+        items += (f"<li><details><summary>{len(errors) - 3} more</summary><ul>"
+                  + "".join(f"<li>{esc(m)}</li>" for m in errors[3:]) + "</ul></details></li>")
+    after = (" The outputs below are from an earlier build and <strong>out of date</strong>."
+             if stale else "")
+    return f'<div class="failure"><p><strong>{esc(what)}.</strong>{after}</p><ul>{items}</ul></div>'
+
+
+def _edition(r: Row, source: str | None, labels: dict[str, str], told: bool = False) -> str:
+    """One edition's card: its first page, title, counts, links to its outputs, problems; a
+    failure of its last build first (unless ``told`` above, for its whole statement)."""
     esc = html.escape
     label = f"{_language(r.lang)} ({r.lang})"
     image = (f'<img src="{esc(r.image)}" alt="First page of the {esc(label)} edition">'
@@ -208,7 +276,13 @@ def _edition(r: Row, source: str | None, labels: dict[str, str]) -> str:
     warn_class = ' class="warn"' if r.warnings else ""
     attached = (f"<dt>attached to the PDF</dt><dd>{esc(', '.join(r.attachments))}</dd>"
                 if r.attachments else "")
-    return (f'<article class="edition" id="{esc(r.slug)}-{esc(r.lang)}">{image}'
+    failure = ""
+    if r.failure and not told:
+        failure = _failure("The last build of this edition failed", r.failure, r.stale)
+    elif r.stale:
+        failure = '<p class="failure"><strong>Out of date</strong>: from an earlier build.</p>'
+    stale = " stale" if r.stale else ""
+    return (f'<article class="edition{stale}" id="{esc(r.slug)}-{esc(r.lang)}">{failure}{image}'
             f'<h3 dir="auto" lang="{esc(r.lang)}">{esc(r.title or r.slug)}</h3>'
             f"<dl><dt>language</dt><dd>{esc(label)}</dd>"
             f"<dt>pages</dt><dd>{r.pages}</dd><dt>notes</dt><dd>{r.notes}</dd>"

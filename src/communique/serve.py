@@ -8,7 +8,8 @@ build report is brought up to date.
 
 Pages are served with a small script added on the way out (never to the files in ``build/``):
 it listens for changes with Server-Sent Events, reloads the page when its own file changed, and
-shows the build's problems in a bar at the foot of the page. The server listens on 127.0.0.1
+shows in a bar at the foot of the page the problems of that page's edition (the report: all of
+them), with a button that closes it until they change. The server listens on 127.0.0.1
 only: a preview is not a publication.
 """
 
@@ -31,9 +32,13 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from communique.errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    from communique.build import Result
 
 PREFIX = "/__communique__/"
 IGNORED_SUFFIXES = (".tmp", ".swp", ".swx", "~", ".part", ".crdownload")
@@ -43,30 +48,60 @@ RELOAD_JS = r"""(function () {
   var me = document.currentScript;
   var since = me.getAttribute("data-version");
   var here = location.pathname.replace(/index\.html$/, "");
-  var bar = null;
+  var parts = here.split("/").filter(Boolean).map(decodeURIComponent);
+  var bar = null, shown = "";
+  var store = "communique-closed:" + here;
+  function closed() { try { return sessionStorage.getItem(store); } catch (e) { return null; } }
+  function close() {
+    try { sessionStorage.setItem(store, shown); } catch (e) { /* private mode: this page only */ }
+    if (bar) { bar.remove(); bar = null; }
+  }
+  function mine(change) {
+    // an edition's page: its own problems; a statement that could not be read: its failure;
+    // the report and the site's pages: every problem
+    var pages = change.pages || {};
+    var edition = parts.slice(0, 2).join("/");
+    if (parts.length >= 2 && pages.hasOwnProperty(edition)) { return pages[edition]; }
+    if (parts.length >= 1 && pages.hasOwnProperty(parts[0])) { return pages[parts[0]]; }
+    return change.problems;
+  }
   function show(problems) {
-    if (!problems.length) { if (bar) { bar.remove(); bar = null; } return; }
+    shown = problems.join("\n");
+    if (!problems.length || shown === closed()) { if (bar) { bar.remove(); bar = null; } return; }
     if (!bar) {
-      bar = document.createElement("pre");
-      bar.setAttribute("role", "status");
+      bar = document.createElement("section");
+      bar.setAttribute("aria-label", "Build problems");
       bar.style.cssText = "position:fixed;left:0;right:0;bottom:0;margin:0;max-height:40vh;" +
         "overflow:auto;padding:.6em 1em;background:#fff4e5;color:#5c3800;border-top:2px solid" +
-        " #c77700;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;z-index:2147483647";
+        " #c77700;font:13px/1.4 ui-monospace,monospace;z-index:2147483647";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "\u00d7 Close";
+      button.setAttribute("aria-label", "Close the build problems");
+      button.style.cssText = "float:right;margin:0 0 .3em 1em;font:inherit;color:inherit;" +
+        "background:#fff;border:1px solid #c77700;border-radius:3px;padding:.1em .5em;cursor:pointer";
+      button.addEventListener("click", close);
+      bar.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
+      var list = document.createElement("pre");
+      list.setAttribute("role", "status");
+      list.style.cssText = "margin:0;white-space:pre-wrap;font:inherit";
+      bar.appendChild(button);
+      bar.appendChild(list);
       document.body.appendChild(bar);
     }
-    bar.textContent = problems.join("\n");
+    bar.querySelector("pre").textContent = shown;
   }
   function connect() {
     var source = new EventSource("/__communique__/events?since=" + since);
-    source.addEventListener("state", function (e) { show(JSON.parse(e.data).problems); });
+    source.addEventListener("state", function (e) { show(mine(JSON.parse(e.data))); });
     source.onmessage = function (e) {
       var change = JSON.parse(e.data);
       since = change.version;
-      show(change.problems);
-      var mine = change.paths.some(function (p) {
+      show(mine(change));
+      var ours = change.paths.some(function (p) {
         return ("/" + p).replace(/index\.html$/, "") === here;
       });
-      if (mine) { source.close(); location.reload(); }
+      if (ours) { source.close(); location.reload(); }
     };
   }
   connect();
@@ -80,15 +115,26 @@ class Changes:
     def __init__(self) -> None:
         self.version = 0
         self.problems: list[str] = []
+        self.pages: dict[str, list[str]] = {}  # "slug/lang" (or "slug") -> its page's problems
         self.log: list[dict] = []
         self.condition = threading.Condition()
 
-    def publish(self, paths: Iterable[str], problems: list[Problem]) -> None:
+    def publish(self, paths: Iterable[str], problems: list[Problem],
+                pages: tuple[set[str] | None, dict[str, list[Problem]]] | None = None) -> None:
+        """A new version: the files it changed, every problem (the report's bar), and with
+        ``pages`` = (the statements built, None for all; their pages' problems) what each
+        page's bar shows (the pages of statements not built keep theirs)."""
         with self.condition:
             self.version += 1
             self.problems = [str(p) for p in problems]
+            if pages is not None:
+                slugs, found = pages
+                kept = {} if slugs is None else {
+                    key: value for key, value in self.pages.items()
+                    if key.partition("/")[0] not in slugs}
+                self.pages = kept | {key: [str(p) for p in value] for key, value in found.items()}
             self.log = [*self.log[-99:], {"version": self.version, "paths": sorted(set(paths)),
-                                          "problems": self.problems}]
+                                          "problems": self.problems, "pages": self.pages}]
             self.condition.notify_all()
 
     def after(self, version: int, timeout: float) -> list[dict]:
@@ -207,7 +253,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if name == "reload.js":
             self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode())
         elif name == "version":
-            body = json.dumps({"version": changes.version, "problems": changes.problems}).encode()
+            body = json.dumps({"version": changes.version, "problems": changes.problems,
+                               "pages": changes.pages}).encode()
             self._send(200, "application/json", body)
         elif name == "events":
             self._events(changes)
@@ -227,7 +274,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command == "HEAD":
             return
-        state = json.dumps({"version": changes.version, "problems": changes.problems})
+        state = json.dumps({"version": changes.version, "problems": changes.problems,
+                            "pages": changes.pages})
         data = f"event: state\ndata: {state}\n\n"
         for change in changes.after(since, timeout=0):
             data += f"data: {json.dumps(change)}\n\n"
@@ -444,8 +492,11 @@ class PreviewServer(http.server.HTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.streams.stop()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # (also called by the base class when the port cannot be bound: nothing started yet)
+        if hasattr(self, "streams"):
+            self.streams.stop()
+        if hasattr(self, "pool"):
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 _BODY_END = re.compile(rb"</body\s*>", re.I)
@@ -509,13 +560,17 @@ def affected(changed: Iterable[Path], workspace) -> list[Path]:
 class Preview:
     """The rebuild loop: web pages first, in this process; then PDFs in warm presses."""
 
-    def __init__(self, root: Path, jobs: int, say: Callable[[str], None]):
+    def __init__(self, root: Path, jobs: int, say: Callable[[str], None],
+                 changes: Changes | None = None):
         from communique import presses
 
         self.root = root
         self.jobs = jobs
         self.say = say
-        self.changes = Changes()
+        self.changes = changes or Changes()
+        # What the console was told in this round (a save's two passes): the full pass finds
+        # again every problem the quick pass told, and each is printed once.
+        self.printed: set[Problem] = set()
         if jobs > 1:  # presses import WeasyPrint now, so that the first save does not wait
             presses.warm(jobs)
 
@@ -561,7 +616,7 @@ class Preview:
         paths = ["index.html", _under(report_path(workspace), build_dir)]
         paths += [_under(e.outputs["print"], build_dir) for e in result.built
                   if "print" in e.outputs]
-        self._tell(paths, result.problems)
+        self._tell(paths, result.problems, result, folders)
         self.say(f"{len(result.built)} edition(s) built, {len(result.editions) - len(result.built)}"
                  f" up to date, {len(result.errors)} error(s) "
                  f"({time.perf_counter() - started:.2f} s)")
@@ -577,7 +632,7 @@ class Preview:
             return
         paths = [_under(e.outputs["web"], workspace.build_dir) for e in result.editions
                  if "web" in e.outputs]
-        self._tell(paths, result.problems)
+        self._tell(paths, result.problems, result, folders)
         self.say(f"web page(s) updated: {', '.join(paths) or 'none'} "
                  f"({1000 * (time.perf_counter() - started):.0f} ms)")
 
@@ -588,9 +643,14 @@ class Preview:
             return
         paths = [p for p in paths if self.matters(p, workspace)]
         if paths:
-            folders = affected(paths, workspace)
-            self.quick(folders)
-            self.full(folders)
+            self.round(affected(paths, workspace))
+
+    def round(self, folders: list[Path]) -> None:
+        """The web pages of ``folders`` (all statements when empty), then their full editions;
+        each problem told once on the console."""
+        self.printed = set()
+        self.quick(folders)
+        self.full(folders)
 
     def matters(self, path: Path, workspace) -> bool:
         from communique.cache import Cache
@@ -606,15 +666,43 @@ class Preview:
                   for name in e.get("inputs", {})}
         return path.name == "communique.toml" or path.name in inputs or path.is_dir()
 
-    def _tell(self, paths: list[str], problems: list[Problem]) -> None:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        self.changes.publish(paths, problems)
+    def _tell(self, paths: list[str], problems: list[Problem], result: Result | None = None,
+              folders: list[Path] | None = None) -> None:
+        """Print the problems not yet told in this round, and tell the browsers: each page
+        the problems of its own edition (``result``'s, for the statements in ``folders``, all
+        when empty), the report every problem; without a result, every page these problems."""
+        from communique.build import summarised
+
+        told = summarised(problems)
+        for problem in told:
+            if problem not in self.printed:
+                print(problem, file=sys.stderr)
+        self.printed.update(told)
+        # no result (the settings unreadable, the build stopped): every page shows these
+        pages: tuple[set[str] | None, dict[str, list[Problem]]] = (None, {})
+        if result is not None:
+            slugs = None if not folders else {folder.name for folder in folders}
+            pages = (slugs, by_page(result))
+        self.changes.publish(paths, told, pages)
 
     def close(self) -> None:
         from communique import presses
 
         presses.stop_all()
+
+
+def by_page(result: Result) -> dict[str, list[Problem]]:
+    """The problems of each page: an edition's (``"slug/lang"``: its own, its statement's, and
+    those of no edition, the settings'), and a statement's that could not be read (``"slug"``:
+    its pages in build/ are from before)."""
+    from communique.build import summarised
+
+    mine = {e.key: e.problems for e in result.editions}
+    mine.update(result.failures)
+    owned = {p for problems in mine.values() for p in problems}
+    general = [p for p in result.problems if p not in owned]
+    return {key: summarised(list(dict.fromkeys([*problems, *general])))
+            for key, problems in mine.items()}
 
 
 def _stopped(where: str, exc: BaseException) -> Problem:
@@ -659,12 +747,14 @@ class Watcher:
 
     def follow(self, root: Path, targets: list[Path]) -> None:
         """(Re)start the watchers when the folders to watch changed."""
-        if targets == self.targets and self.threads:
+        # (the root itself is always watched, alone: naming it among the targets, as the
+        # record does once an edition read communique.toml, restarts nothing)
+        folders = [t for t in targets if t.is_dir() and t != root]
+        if folders == self.targets and self.threads:
             return
         self.stop()
-        self.targets = targets
+        self.targets = folders
         self._watch([root], recursive=False)
-        folders = [t for t in targets if t.is_dir() and t != root]
         if folders:
             self._watch(folders, recursive=True)
 
@@ -695,29 +785,33 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    preview = Preview(root, jobs, say)
-    server = watcher = None
+    preview = server = watcher = None
     try:
-        preview.quick([])  # the web pages first, and this process warm for the first save
-        preview.full([])
         from communique.sandbox import Refused, output_folder
+        from communique.workspace import find_workspace
 
-        workspace = preview.workspace()
+        workspace = find_workspace(root)
         try:  # build/ a symlink out of the workspace: nothing is served from there either
             build_dir = output_folder(workspace.root)
         except Refused as exc:
             raise ContentError([Problem(workspace.display(workspace.build_dir), 0, 0,
                                         str(exc))]) from None
-        server = PreviewServer((host, port), build_dir, preview.changes)
+        # Listen first: a port already taken is told before anything is built, and the
+        # address is the first line the user reads, not one after the first build's messages.
+        changes = Changes()
+        server = PreviewServer((host, port), build_dir, changes)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        watcher = Watcher(build_dir)
-        watcher.follow(root, watched(preview.workspace()))
         url = f"http://{host}:{server.server_address[1]}/"
         if workspace.settings.site is not None:  # build/ is served as it will be published
             say(f"Serving {url} (the site as it will be published; the build report is "
                 f"{url}report.html; Ctrl-C to stop)")
         else:
             say(f"Serving {url} (the build report; Ctrl-C to stop)")
+        watcher = Watcher(build_dir)  # (a save during the first build is not missed)
+        watcher.follow(root, watched(workspace))
+        preview = Preview(root, jobs, say, changes)
+        preview.round([])  # the web pages first, and this process warm for the first save
+        watcher.follow(root, watched(preview.workspace()))  # with what the build read
         if open_browser:
             import webbrowser
 
@@ -740,4 +834,5 @@ def serve(root: Path, host: str, port: int, jobs: int, *, open_browser: bool = F
             server.stopping.set()
             server.shutdown()
             server.server_close()
-        preview.close()
+        if preview is not None:
+            preview.close()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result
+from communique.build.model import BuildOptions, Edition, Job, Outcome, Progress, Result, summarised
 from communique.errors import Problem, printable
 from communique.workspace import BUILTIN_TEMPLATES, Workspace, settings_warnings, slug_problem
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from communique.build.edition import Loaded
     from communique.cache import Cache, Fingerprints
 
-__all__ = ["BuildOptions", "Edition", "Job", "Outcome", "Progress", "Result", "build"]
+__all__ = ["BuildOptions", "Edition", "Job", "Outcome", "Progress", "Result", "build", "summarised"]
 
 
 def build(workspace: Workspace, paths: list[Path], *, write: bool = True, jobs: int | None = None,
@@ -132,6 +132,7 @@ def plan(run: _Run, files: list[Path]) -> list[tuple[Path, list[str]]]:
         known = run.record.statements.get(slug)
         if run.incremental and known and known.get("fingerprint") == fingerprint:
             planned.append((path, known["langs"]))
+            run.record.failures.pop(slug, None)
             continue
         if workers > 1 and (len(files) > 1 or len((known or {}).get("langs", ())) > 1):
             presses.warm(workers)  # editions to build: the presses import WeasyPrint meanwhile
@@ -143,8 +144,14 @@ def plan(run: _Run, files: list[Path]) -> list[tuple[Path, list[str]]]:
         if doc is None:
             run.result.problems.extend(problems)
             run.result.failed.append(slug)
-            run.record.statements.pop(slug, None)
+            run.result.failures[slug] = problems
+            earlier = run.record.statements.pop(slug, None) or run.record.failures.get(slug) or {}
+            # remembered for the report: the error, and the editions still in build/ from before
+            run.record.failures[slug] = {"problems": problems_to_record(problems),
+                                         "langs": list(earlier.get("langs", [])),
+                                         "path": _recorded_path(path, run.workspace.root)}
             continue
+        run.record.failures.pop(slug, None)
         langs = languages(doc, run.workspace)
         if workers > 1 and len(langs) > 1:  # (a statement never built before: now it is known)
             presses.warm(workers)
@@ -213,8 +220,15 @@ def execute(run: _Run, todo: list[Job]) -> None:
         run.result.problems.extend(outcome.problems)
         if outcome.edition is None:
             run.result.failed.append(job.key)
-            run.record.editions.pop(job.key, None)
+            run.result.failures[job.key] = outcome.problems
+            earlier = run.record.editions.pop(job.key, None) or {}
+            if run.complete:  # remembered for the report, with the outputs left from before
+                outputs = (earlier.get("result", {}).get("outputs")
+                           or run.record.failures.get(job.key, {}).get("outputs", {}))
+                run.record.failures[job.key] = {"problems": problems_to_record(outcome.problems),
+                                                "outputs": outputs}
         else:
+            run.record.failures.pop(job.key, None)
             outcome.edition.problems = list(dict.fromkeys(outcome.problems))
             run.result.editions.append(outcome.edition)
             if run.complete:
@@ -301,12 +315,18 @@ def edition_to_record(edition: Edition) -> dict[str, Any]:
     for f in fields(Edition):
         value = getattr(edition, f.name)
         if f.name == "problems":
-            value = [[p.path, p.line, p.column, p.message, p.severity] for p in value]
+            value = problems_to_record(value)
         elif f.name == "outputs":
             value = {name: str(path) for name, path in value.items()}
         data[f.name] = value
     data.pop("cached", None)
     return data
+
+
+def problems_to_record(problems: Iterable[Problem]) -> list[list]:
+    """Problems as the record keeps them: ``[path, line, column, message, severity(, kind)]``."""
+    return [[p.path, p.line, p.column, p.message, p.severity, *([p.kind] if p.kind else [])]
+            for p in problems]
 
 
 def edition_from_record(data: dict[str, Any]) -> Edition | None:

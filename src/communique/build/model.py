@@ -64,6 +64,9 @@ class Result:
     editions: list[Edition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # slugs (or slug/lang) that produced no output
+    # Why each of ``failed`` produced nothing: a statement that could not be read (by its slug)
+    # or an edition that could not be built ("slug/lang"), with its problems.
+    failures: dict[str, list[Problem]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -115,3 +118,47 @@ class Progress:
 
     def finished(self, outcome: Outcome) -> None:
         """One edition was built (or failed)."""
+
+
+# The states of a translation unit printed in the source language that are a translator's work
+# still to do, not a mistake: ``communique build`` tells them as one line a file.
+# ("invalid", a translation that drops a figure or a citation, is told unit by unit.)
+TO_TRANSLATE = {"missing": "not in the file", "untranslated": "not translated",
+                "fuzzy": "marked fuzzy", "outdated": "translated from an older text"}
+
+
+def summarised(problems: list[Problem]) -> list[Problem]:
+    """``problems`` as a terminal shows them after every build: the warnings about texts of one
+    translation file still to translate become one line with their count, in place of the first.
+
+    A statement translated into four languages but not yet translated would otherwise print 72
+    lines on every build, and hide the one warning that matters among them. Errors (the same
+    texts under ``--strict``) and every other problem are kept as they are; ``communique
+    status`` and ``check`` and the build report still list each text with its line.
+    """
+    groups: dict[str, list[Problem]] = {}
+    for p in problems:
+        if not p.is_error and p.kind in TO_TRANSLATE:
+            groups.setdefault(p.path, []).append(p)
+    out: list[Problem] = []
+    for p in problems:
+        group = groups.get(p.path) if not p.is_error and p.kind in TO_TRANSLATE else None
+        if group is None or len(group) == 1:
+            out.append(p)
+        elif p is group[0]:
+            out.append(_to_translate(p.path, group))
+    return out
+
+
+def _to_translate(path: str, group: list[Problem]) -> Problem:
+    counts = {kind: sum(p.kind == kind for p in group) for kind in TO_TRANSLATE}
+    detail = ", ".join(f"{n} {TO_TRANSLATE[kind]}" for kind, n in counts.items() if n)
+    # each message ends with what is printed instead ("the English text is printed instead")
+    tails = {p.message.rpartition(": ")[2] for p in group}
+    instead = f": {tails.pop()}" if len(tails) == 1 else ""
+    folder = Path(path).parent
+    slug = f" {folder.parent.name}" if folder.name == "i18n" and folder.parent.name else ""
+    what = f"{len(group)} texts {detail.partition(' ')[2]}" if len(detail.split(", ")) == 1 else \
+        f"{len(group)} texts to translate ({detail})"
+    return Problem(path, 0, 0, f"{what}{instead}; run "
+                   f"'communique status{slug}' for each one", "warning", "summary")

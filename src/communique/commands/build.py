@@ -57,7 +57,9 @@ def build(paths: tuple[Path, ...], jobs: int | None, force: bool, quiet: bool,
         with Bar(Console(stderr=True)) as bar:
             result = run(workspace, list(paths), jobs=jobs, force=force, progress=bar,
                          options=options, only=langs)
-    report([p for p in result.problems if p.is_error] if quiet else result.problems)
+    from communique.build import summarised
+
+    report([p for p in result.problems if p.is_error] if quiet else summarised(result.problems))
     if as_json:
         from communique.commands.progress import as_json as summary
 

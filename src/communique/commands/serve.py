@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import click
 
-from communique.commands import open_workspace, report
+from communique.commands import fail, open_workspace, report
 from communique.errors import ContentError
 
 
@@ -29,8 +30,9 @@ def serve(port: int, jobs: int | None, open_browser: bool) -> None:
     except ContentError as exc:
         report(exc.problems)
         sys.exit(1)
-    except OSError as exc:
-        if exc.errno in (98, 48):  # EADDRINUSE on Linux, macOS
-            raise click.ClickException(f"port {port} is in use; try --port {port + 1} "
-                                       "(or --port 0 for any free port)") from None
+    except OSError as exc:  # found before anything is built: the server listens first
+        if exc.errno in (errno.EADDRINUSE, 98, 48):  # (98 on Linux, 48 on macOS)
+            fail(f"port {port} is in use; try --port {port + 1} (or --port 0 for any free port)")
+        if exc.errno == errno.EACCES:
+            fail(f"port {port} needs administrator rights; try --port 8000")
         raise

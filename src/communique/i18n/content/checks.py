@@ -125,28 +125,31 @@ def read(doc: Document, lang: str, path: Path, display: str, *, severity: str = 
         if entry is None:
             state.state = "missing"
             state.problems.append(Problem(display, 0, 0, f"'{unit.context}' is not in the translation "
-                                          f"file (run 'communique translate {slug}'): {fallback}", severity))
+                                          f"file (run 'communique translate {slug}'): {fallback}", severity,
+                                          "missing"))
             continue
         line = positions.msgstr_line(entry)
         if not entry.msgstr.strip():
             state.state = "untranslated"
             state.problems.append(Problem(display, line, 1, f"'{unit.context}' is not translated: "
-                                          f"{fallback}", severity))
+                                          f"{fallback}", severity, "untranslated"))
         elif "fuzzy" in entry.flags:
             state.state = "fuzzy"
             state.problems.append(Problem(display, line, 1, f"'{unit.context}' is marked fuzzy (its "
                                           f"source text changed; review it and remove the flag): "
-                                          f"{fallback}", severity))
+                                          f"{fallback}", severity, "fuzzy"))
         elif not same_text(entry.msgid, unit.text):
             state.state = "outdated"
             state.problems.append(Problem(display, line, 1, f"'{unit.context}' was translated from "
                                           f"another source text (run 'communique translate {slug}' "
-                                          f"and review it): {fallback}", severity))
+                                          f"and review it): {fallback}", severity,
+                                          "outdated"))
         else:
             for offset, message in check(unit, entry.msgstr):
                 at = positions.of(entry, offset)
                 state.problems.append(Problem(display, at[0], at[1],
-                                              f"'{unit.context}': {message}: {fallback}", severity))
+                                              f"'{unit.context}': {message}: {fallback}", severity,
+                                              "invalid"))
             if state.problems:
                 state.state = "invalid"
             invisible = hidden(entry.msgstr)
