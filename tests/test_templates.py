@@ -86,7 +86,7 @@ def test_report_has_incident_table_timeline_figure_and_sources(report):
     table = html[html.index('id="incidents-attacks-table"'):]
     table = table[:table.index("</table>")]
     assert table.count("<tr>") == 7  # the header and six incidents
-    assert "September 27 – 29, 2020" in spaced(table) and "Yes" not in table
+    assert "27 – 29 September 2020" in spaced(table) and "Yes" not in table  # en_GB (communique.toml)
     svg = re.search(r'<svg [^>]*class="chart timeline"[^>]*>(.*?)</svg>', html, re.S)
     assert svg and svg.group(1).count("<circle") == 5 + 2  # five one-day incidents, the legend
     assert svg.group(1).count('rx="6"') == 1  # the three-day toll as a bar

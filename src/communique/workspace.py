@@ -160,6 +160,15 @@ class Fonts(_Settings):
         return ", ".join(f if f in GENERIC_FAMILIES else f'"{f}"' for f in families)
 
 
+def _locale_code(value: str) -> str:
+    """A locale Babel knows, written ``en_GB`` or ``en-GB``."""
+    from communique.i18n.locale import known
+
+    if not known(value):
+        raise ValueError(f"unknown locale '{value}' (e.g. en_GB, en_US, fr_CA, pt_BR)")
+    return value
+
+
 class Documents(_Settings):
     """What every document shares: the type a statement has when it names none, paper, footer."""
 
@@ -178,6 +187,26 @@ class Documents(_Settings):
     # What every edition is made into: web, print (PDF), data (JSON, CSV), docx (Word). Unset:
     # every output but those made only on request (docx).
     outputs: list[str] | None = None
+    # The locale a language's dates and numbers are written in, where it is not the language's
+    # own default: { en = "en_GB" } prints "29 September 2020" where en prints "September 29,
+    # 2020". The edition keeps its language code: its folder, file names and lang attributes.
+    locales: dict[str, Annotated[str, AfterValidator(_locale_code)]] = {}
+
+    @field_validator("locales")
+    @classmethod
+    def _locales_of_their_language(cls, value: dict[str, str]) -> dict[str, str]:
+        from communique.i18n.locale import locale
+
+        for lang, code in value.items():
+            _language(lang)
+            if locale(code).language != locale(lang).language:
+                raise ValueError(f"the locale '{code}' is not one of the language '{lang}' "
+                                 f"(e.g. {lang} = \"{lang}_…\")")
+        return value
+
+    def locale_for(self, lang: str) -> str:
+        """The locale the dates and numbers of an edition in ``lang`` are written in."""
+        return self.locales.get(lang) or lang
 
     @field_validator("outputs")
     @classmethod

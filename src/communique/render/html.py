@@ -77,7 +77,9 @@ def environment(templates_dir: Path | None, cache_dir: Path | None = None) -> ji
 
 
 def _locale(ctx) -> Locale:
-    return Locale.parse(str(ctx["lang"]).replace("-", "_"))
+    """The locale of the edition's dates and numbers: ``[documents] locales`` may give one of
+    the language's other than its default (``en_GB`` for ``en``)."""
+    return Locale.parse(str(ctx.get("locale") or ctx["lang"]).replace("-", "_"))
 
 
 @jinja2.pass_context
@@ -150,8 +152,8 @@ def _timeline(ctx, incidents, *, title: str, killed: str, wounded: str, verified
     settings = ctx["settings"]
     style = ChartStyle(settings.colours.ink, settings.colours.muted, settings.colours.accent)
     labels = TimelineLabels(title, killed, wounded, verified, unverified)
-    return timeline_chart(items, labels, lang=str(ctx["lang"]), style=style, direction=ctx["dir"],
-                          desc=desc, chart_id=id)
+    return timeline_chart(items, labels, lang=str(ctx.get("locale") or ctx["lang"]), style=style,
+                          direction=ctx["dir"], desc=desc, chart_id=id)
 
 
 @jinja2.pass_context
@@ -216,6 +218,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "statement": doc.view,
         "sources": doc.sources,
         "lang": lang,
+        "locale": settings.documents.locale_for(lang),
         "dir": i18n_locale.direction(lang),
         "hyphenate": i18n_locale.can_hyphenate(lang),  # else set ragged: no justified text
         "medium": medium,
@@ -237,8 +240,8 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
     try:
         template = env.get_template(name)
         macros: Any = env.get_template("partials/notes.html.j2").make_module(context)  # its macros
-        words = jinja_words(template, context, lang)
-        style = doc.citations.make_style(lang)
+        words = jinja_words(template, context, context["locale"])
+        style = doc.citations.make_style(context["locale"])
         context["citations"] = doc.citations
         context["bibliography"] = Bibliography(bibliography(doc, style, words), macros)
         raw = template.render(context)
@@ -314,7 +317,8 @@ def render_card(doc: Document, workspace: Workspace, *, draft: bool = False,
         strings, _ = ui.load(workspace, doc.statement.lang)
     env = environment(workspace.templates_dir, workspace.build_dir / ".cache" / "templates")
     statement, settings = doc.statement, workspace.settings
-    context = {"lang": statement.lang, "dir": i18n_locale.direction(statement.lang),
+    context = {"lang": statement.lang, "locale": settings.documents.locale_for(statement.lang),
+               "dir": i18n_locale.direction(statement.lang),
                "font_family": settings.fonts.stack(statement.lang), "settings": settings,
                "organisation": settings.organisation.in_language(statement.lang),
                "logo": _logo_url(workspace, "print"),
