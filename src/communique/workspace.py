@@ -108,6 +108,17 @@ class Organisation(_Settings):
             return self.name
         return for_language(self.name, lang) or next(iter(self.name.values()), "")
 
+    def name_language(self, lang: str) -> str | None:
+        """The language of the name an edition in ``lang`` prints, when it is another (the
+        English name in an Azerbaijani edition: "en"), so that it is marked ``lang`` and set
+        in capitals by its own rules ("INTERNATIONAL", not Azerbaijani "INTERNATİONAL"). A
+        single name (not one a language) is of no known language: None."""
+        if not isinstance(self.name, dict) or not self.name:
+            return None
+        if lang in self.name or lang.split("-")[0].split("_")[0] in self.name:
+            return None
+        return next(iter(self.name))
+
     def in_language(self, lang: str) -> Organisation:
         """The organisation as an edition in ``lang`` names it (``name`` one string)."""
         return self.model_copy(update={"name": self.name_in(lang)})
