@@ -151,7 +151,8 @@ def test_no_more_than_two_hyphenated_lines_in_a_row(example):
     the rule is measured here on every hyphenated example edition: lines ending with the
     hyphen WeasyPrint adds (U+2010), at most two in a row. (A hyphenate-limit-zone of 10 %
     would keep to it by hyphenating almost nothing, and opens wide gaps in Russian lines.)"""
-    editions = sorted(p for p in example.parent.glob("*/*/*.pdf") if p.parent.name in ("en", "ru", "es", "fr"))
+    editions = sorted(p for p in example.parent.glob("*/*/*.pdf")
+                      if p.parent.name in ("en", "ru", "es", "fr"))
     assert len(editions) == 6
     for pdf in editions:
         ends = [line.rstrip().endswith("\u2010") for line in _page_lines(pdf)]
