@@ -161,3 +161,47 @@ def test_no_more_than_two_hyphenated_lines_in_a_row(example):
             row = row + 1 if end else 0
             longest = max(longest, row)
         assert 0 < sum(ends) and longest <= 2, (pdf.name, sum(ends), longest)
+
+
+def _pdf_runs(path: Path) -> list[tuple[float, float, str]]:
+    """(x, font size, text) of each text run of a PDF."""
+    import pikepdf
+
+    from communique.render.structure import _codes, to_unicode
+
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            fonts = {str(n): f for n, f in page.Resources.Font.items()}
+            font, size, x = "", 0.0, 0.0
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "Tf":
+                    font, size = str(operands[0]), float(operands[1])
+                elif str(op) == "Tm":
+                    x = float(operands[4])
+                elif str(op) == "TJ":
+                    text = "".join(t for _, t in _codes(operands, 2, to_unicode(fonts[font])))
+                    found.append((x, size, text))
+    return found
+
+
+@pytest.mark.slow
+def test_no_line_of_the_pdf_begins_with_a_note_call(workspace):
+    """Sixty sentences each ending "areas. [@src-a]" (a space before the call): without the
+    no-break space, one of the sixty calls began a line."""
+    import random
+
+    pick = random.Random(1)
+    words = "the shelling of civilian areas continued through the night and into the morning".split()
+    text = " ".join(" ".join(pick.choice(words) for _ in range(pick.randint(3, 9))) + ". [@src-a]"
+                    for _ in range(60))
+    root = workspace({"s": f"type: public-statement\nlang: en\ndate: 2020-09-29\ntitle: Calls\n"
+                           f"citations:\n  recitation: same-number\nopening: {text}\n"
+                           "sources:\n  src-a:\n    url: https://example.org/a\n"},
+                     settings='[documents]\noutputs = ["print"]\n')
+    assert CliRunner().invoke(main, ["build", "-j", "1"]).exit_code == 0
+    runs = _pdf_runs(root / "build" / "s" / "en" / "s-en.pdf")
+    left = min(x for x, size, _ in runs if size > 12)  # the body's lines start here
+    calls = [x for x, size, text in runs if size < 10 and text.strip() == "1"]
+    assert len(calls) == 60
+    assert [x for x in calls if abs(x - left) < 1] == []
