@@ -77,3 +77,18 @@ def test_arabic_chart_words_are_shaped_in_reading_order_in_the_pdf(tmp_path, mon
         assert squash(word) in page, word
     # the table, the chart and the incident's heading
     assert page.count(squash("منطقة مارتوني")) == 3
+
+
+def test_verified_and_unverified_differ_by_more_than_colour():
+    """The fill (the accent against white) can be as faint as 1.07:1 (#ffff00): an unverified
+    incident's shape has a dashed outline, a verified one a solid one, in the legend too."""
+    from communique.charts import ChartStyle
+
+    html = str(timeline_chart(ITEMS, LABELS, lang="ar", direction="rtl",
+                              style=ChartStyle(accent="#ffff00")))
+    shapes = re.findall(r"<(?:circle|rect) [^>]*>", html)
+    verified = [s for s in shapes if 'fill="#ffff00"' in s]
+    unverified = [s for s in shapes if 'fill="#ffffff"' in s]
+    assert len(verified) == 2 and len(unverified) == 2  # an incident each, and the legend's marks
+    assert all("stroke-dasharray" in s for s in unverified)
+    assert not any("stroke-dasharray" in s for s in verified)

@@ -144,7 +144,7 @@ def test_note_texts_and_numbers_on_the_web(workspace, style, rule):
     # a line break of the YAML source is a space (WeasyPrint would break the footnote there)
     assert not [n.number for n in out.notes if "\n" in str(n.html)]
     # the endnotes list says the same
-    listed = re.findall(r'<li id="note-(\d+)" value="\d+" role="doc-footnote">(.*?)'
+    listed = re.findall(r'<li id="note-(\d+)" value="\d+">(.*?)'
                         r' (?:<a class="backlink"|<span class="backlinks")', out.html, re.S)
     assert [int(n) for n, _ in listed] == list(range(1, len(out.notes) + 1))
     assert [plain(text) for _, text in listed] == expected_notes(style, rule)

@@ -512,3 +512,13 @@ def test_a_content_folder_leading_out_of_content_is_refused(ws: Path, tmp_path_f
     result = run(ws, "import", "leak.docx")
     assert result.exit_code == 1 and "leads out of content/" in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("line, date", [("29 سبتمبر/أيلول 2020", "2020-09-29"),
+                                        ("2 أكتوبر/تشرين الأول 2020", "2020-10-02"),
+                                        ("29 سبتمبر 2020", "2020-09-29")])
+def test_an_arabic_date_naming_its_month_both_ways_is_read(line, date):
+    """Arabic statements, and communique's Arabic editions, write "29 سبتمبر/أيلول 2020"."""
+    from communique.importer import _date_in
+
+    assert str(_date_in(f"بيان عام · {line} · رقم الوثيقة", "ar")) == date

@@ -55,7 +55,7 @@ def test_example_has_a_complete_translation_in_every_language(example_workspace)
 
 @pytest.mark.parametrize("lang, direction, setting", [
     ("en", "ltr", "hyphenate"), ("ru", "ltr", "hyphenate"), ("hy", "ltr", "ragged"),
-    ("az", "ltr", "ragged"), ("ar", "rtl", "ragged")])
+    ("az", "ltr", "ragged"), ("ar", "rtl", "justified")])
 def test_editions_set_language_direction_and_hyphenation(example_workspace, lang, direction, setting):
     ws, doc = _example_doc(example_workspace, lang)
     for medium in ("web", "print"):

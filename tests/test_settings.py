@@ -236,3 +236,61 @@ def _drawing(page) -> bytes:
         for inner in obj.get("/Resources", {}).get("/XObject", {}).values():
             data += inner.get_object().get_data()
     return data
+
+
+LOCALE_STATEMENT = """\
+type: public-statement
+lang: en
+date: 2020-09-29
+title: A statement
+opening: The organisation calls for restraint.[@src-a]
+sources:
+  src-a:
+    url: https://example.org/a
+    title: A report
+    accessed: 2020-09-27
+"""
+
+
+def test_a_workspace_locale_sets_dates_and_numbers_but_not_the_edition(workspace):
+    """[documents] locales = { en = "en_GB" }: British dates in the page, the PDF and the notes
+    (through the citation style), while the edition keeps its folder, file names and lang."""
+    import json
+
+    from pypdf import PdfReader
+
+    root = workspace({"minimal": LOCALE_STATEMENT},
+                     settings='[documents]\nlocales = { en = "en_GB" }\n\n[citations]\nstyle = "full"\n')
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.stderr
+    out = root / "build" / "minimal" / "en"
+    html = (out / "index.html").read_text()
+    assert '<html lang="en"' in html
+    assert "29 September 2020" in html and "September 29" not in html
+    assert "accessed 27 September 2020" in html  # the note, written by the citation style
+    text = " ".join(PdfReader(out / "minimal-en.pdf").pages[0].extract_text().split())
+    assert "29 September 2020" in text and "accessed 27 September 2020" in text
+    data = json.loads((out / "minimal-en.data.json").read_text())
+    assert data["statement"]["lang"] == "en" and data["statement"]["date"] == "2020-09-29"
+    assert sorted(p.name for p in out.iterdir() if p.suffix == ".pdf") == ["minimal-en.pdf"]
+
+
+def test_without_a_locale_english_dates_are_babel_defaults(workspace):
+    root = workspace({"minimal": LOCALE_STATEMENT})
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert "September 29, 2020" in (root / "build" / "minimal" / "en" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("value, column, message", [
+    ('{ en = "en_XX" }', 18, "unknown locale 'en_XX'"),
+    ('{ en = "fr_FR" }', 11, "the locale 'fr_FR' is not one of the language 'en'"),
+    ('{ xx = "en_GB" }', 11, "unknown language code 'xx'"),
+])
+def test_an_unknown_or_foreign_locale_is_a_located_settings_error(tmp_path, value, column, message):
+    found = settings_problems(tmp_path, f"""\
+        [documents]
+        locales = {value}
+        """)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"communique.toml:2:{column}: error: documents.locales"), found
+    assert message in found[0], found

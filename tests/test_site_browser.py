@@ -98,6 +98,45 @@ def test_axe_finds_no_serious_or_critical_violation(visit, path):
     assert outside == []
 
 
+STATEMENTS = sorted(p.parent.name for p in (ROOT / "content").glob("*/statement.yaml"))
+
+
+@pytest.mark.parametrize("slug", STATEMENTS)
+def test_axe_finds_nothing_serious_on_any_edition_page(site, visit, slug):
+    """Every web edition of every example statement, in every language it is built in, with
+    the rules axe leaves off by default that a reader on a touch screen needs (WCAG 2.2
+    target size); a role the element does not allow (minor to axe) counts too, as a screen
+    reader may then ignore it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+    go, outside = visit
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / slug).glob("*/index.html"))
+    assert pages
+    grave = {}
+    for path in pages:
+        results = Axe().run(go(path), options=options)
+        found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                 for v in results.response["violations"]
+                 if v["impact"] in ("serious", "critical") or v["id"] == "aria-allowed-role"]
+        if found:
+            grave[path] = found
+    assert grave == {}, grave
+    assert outside == []
+
+
+def test_the_workspace_accent_colour_wins_over_the_defaults(visit):
+    """communique.toml sets accent = "#ffff00", on_accent = "#000000": the take-action box and
+    the report's cover band are drawn in them, not in base.css's defaults (#111 on #fff)."""
+    go, _ = visit
+    for path, selector in (("urgent-action-example/en/index.html", ".take-action"),
+                           ("report-example/en/index.html", ".cover .kind")):
+        box = go(path).locator(selector).first
+        colours = box.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+        assert colours == ["rgb(255, 255, 0)", "rgb(0, 0, 0)"], (path, colours)
+
+
 def test_indexes_work_without_javascript(visit):
     go, _ = visit
     page = go("hy/index.html", javascript=False)

@@ -86,7 +86,7 @@ def test_report_has_incident_table_timeline_figure_and_sources(report):
     table = html[html.index('id="incidents-attacks-table"'):]
     table = table[:table.index("</table>")]
     assert table.count("<tr>") == 7  # the header and six incidents
-    assert "September 27 – 29, 2020" in spaced(table) and "Yes" not in table
+    assert "27 – 29 September 2020" in spaced(table) and "Yes" not in table  # en_GB (communique.toml)
     svg = re.search(r'<svg [^>]*class="chart timeline"[^>]*>(.*?)</svg>', html, re.S)
     assert svg and svg.group(1).count("<circle") == 5 + 2  # five one-day incidents, the legend
     assert svg.group(1).count('rx="6"') == 1  # the three-day toll as a bar
@@ -111,7 +111,7 @@ def test_urgent_action_example_fits_two_pages(tmp_path, monkeypatch):
     text = " ".join(pages)
     assert pages[0].startswith("URGENT ACTION")
     assert "TAKE ACTION" in pages[0]
-    assert "Please take action before November 11, 2020." in pages[0]
+    assert "Please take action before 11 November 2020." in pages[0]  # en_GB (communique.toml)
     assert "SAMPLE APPEAL" in text and "Dear Minister," in text and "Yours sincerely," in text
     assert "Minister of Communications of the Republic of Azerbaijan" in text
     assert "State Security Service Baku Azerbaijan" in text
@@ -379,7 +379,12 @@ def test_embargo_is_printed_in_the_edition_language(workspace, lang, expected):
     ("en-GB", "2020-09-27", "2020-10-02", "27 September – 2 October 2020"),
     ("ru", "2020-09-27", "2020-09-29", "27—29 сентября 2020 г."),  # the genitive, as in dates
     ("ru", "2020-12-30", "2021-01-02", "30 декабря 2020 г. — 2 января 2021 г."),
-    ("ar", "2020-09-27", "2020-09-29", "27–29 سبتمبر 2020"),
+    ("ar", "2020-09-27", "2020-09-29", "27–29 سبتمبر/أيلول 2020"),  # both names, as the statements write them
+    # Armenian spans in the order of its dates ("2020 թ. սեպտեմբերի 29"), days not zero-padded
+    ("hy", "2020-09-05", "2020-09-07", "2020 թ. սեպտեմբերի 5–7"),
+    ("hy", "2020-09-30", "2020-10-02", "2020 թ. սեպտեմբերի 30 – հոկտեմբերի 2"),
+    ("hy", "2020-12-30", "2021-01-02", "2020 թ. դեկտեմբերի 30 – 2021 թ. հունվարի 2"),
+    ("it", "2020-09-05", "2020-09-07", "5–7 settembre 2020"),  # "5 settembre 2020", not "05–07"
 ])
 def test_a_span_of_dates_writes_its_months_in_full(lang, start, end, expected):
     import datetime as dt
@@ -461,7 +466,7 @@ def test_arabic_examples_of_each_type_build_right_to_left(tmp_path, monkeypatch)
         html = (tmp_path / "build" / slug / "ar" / "index.html").read_text(encoding="utf-8")
         assert '<html lang="ar" dir="rtl"' in html
     urgent = (tmp_path / "build" / "urgent-action-ar" / "ar" / "index.html").read_text(encoding="utf-8")
-    assert "11 نوفمبر 2020" in urgent  # the deadline in Arabic
+    assert "11 نوفمبر/تشرين الثاني 2020" in urgent  # the deadline in Arabic, both month names
     report = pdf_text(tmp_path / "build" / "report-ar" / "ar" / "report-ar-ar.pdf")
     contents = report[1]
     for heading in ("النطاق والمنهجية", "التوصيات"):

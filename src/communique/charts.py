@@ -115,6 +115,13 @@ def timeline_chart(items: Sequence[TimelineItem], labels: TimelineLabels, *, lan
     def number(value: int | None) -> str:
         return labels.unknown if value is None else format_decimal(value, locale=locale)
 
+    def outline(verified: bool) -> str:
+        """The shape's outline: solid when verified, dashed when not. The fill alone (the
+        accent against white) may differ by almost nothing (#ffff00 on white is 1.07:1), and
+        colour must never be the only cue (WCAG 1.4.1)."""
+        dashes = "" if verified else ' stroke-dasharray="2.5 2"'
+        return f'stroke="{escape(style.ink)}" stroke-width="1.5"{dashes}'
+
     killed_x = WIDTH - FIGURE_W - 8 - FIGURE_W / 2
     wounded_x = WIDTH - 8 - FIGURE_W / 2
     shapes = [
@@ -149,20 +156,18 @@ def timeline_chart(items: Sequence[TimelineItem], labels: TimelineLabels, *, lan
             left, right = sorted((x(x0), x(x1)))
             shapes.append(f'<rect x="{round(left - 6, 1)}" y="{cy - 6}" '
                           f'width="{round(right - left + 12, 1)}" height="12" rx="6" fill="{fill}" '
-                          f'stroke="{escape(style.ink)}" stroke-width="1.5"/>')
+                          f'{outline(item.verified)}/>')
         else:
-            shapes.append(f'<circle cx="{x(x0)}" cy="{cy}" r="6" fill="{fill}" '
-                          f'stroke="{escape(style.ink)}" stroke-width="1.5"/>')
+            shapes.append(f'<circle cx="{x(x0)}" cy="{cy}" r="6" fill="{fill}" {outline(item.verified)}/>')
         word(number(item.killed), "figure", killed_x, FIGURE_W, cy, centred=True)
         word(number(item.wounded), "figure", wounded_x, FIGURE_W, cy, centred=True)
-    # legend: filled means verified, hollow means not verified
+    # legend: filled with a solid outline means verified, hollow with a dashed one not verified
     ly = axis_y + 30
     mid = plot_x0 + (plot_x1 - plot_x0) / 2
     shapes.append(f'<circle cx="{x(plot_x0 + 6)}" cy="{ly}" r="5" fill="{escape(style.accent)}" '
-                  f'stroke="{escape(style.ink)}" stroke-width="1.5"/>')
+                  f'{outline(True)}/>')
     word(labels.verified, "legend", plot_x0 + 16, mid - plot_x0 - 20, ly)
-    shapes.append(f'<circle cx="{x(mid + 6)}" cy="{ly}" r="5" fill="#ffffff" '
-                  f'stroke="{escape(style.ink)}" stroke-width="1.5"/>')
+    shapes.append(f'<circle cx="{x(mid + 6)}" cy="{ly}" r="5" fill="#ffffff" {outline(False)}/>')
     word(labels.unverified, "legend", mid + 16, WIDTH - mid - 16, ly)
     shapes.append("</svg>")
 

@@ -108,6 +108,17 @@ class Organisation(_Settings):
             return self.name
         return for_language(self.name, lang) or next(iter(self.name.values()), "")
 
+    def name_language(self, lang: str) -> str | None:
+        """The language of the name an edition in ``lang`` prints, when it is another (the
+        English name in an Azerbaijani edition: "en"), so that it is marked ``lang`` and set
+        in capitals by its own rules ("INTERNATIONAL", not Azerbaijani "INTERNATİONAL"). A
+        single name (not one a language) is of no known language: None."""
+        if not isinstance(self.name, dict) or not self.name:
+            return None
+        if lang in self.name or lang.split("-")[0].split("_")[0] in self.name:
+            return None
+        return next(iter(self.name))
+
     def in_language(self, lang: str) -> Organisation:
         """The organisation as an edition in ``lang`` names it (``name`` one string)."""
         return self.model_copy(update={"name": self.name_in(lang)})
@@ -160,6 +171,15 @@ class Fonts(_Settings):
         return ", ".join(f if f in GENERIC_FAMILIES else f'"{f}"' for f in families)
 
 
+def _locale_code(value: str) -> str:
+    """A locale Babel knows, written ``en_GB`` or ``en-GB``."""
+    from communique.i18n.locale import known
+
+    if not known(value):
+        raise ValueError(f"unknown locale '{value}' (e.g. en_GB, en_US, fr_CA, pt_BR)")
+    return value
+
+
 class Documents(_Settings):
     """What every document shares: the type a statement has when it names none, paper, footer."""
 
@@ -178,6 +198,26 @@ class Documents(_Settings):
     # What every edition is made into: web, print (PDF), data (JSON, CSV), docx (Word). Unset:
     # every output but those made only on request (docx).
     outputs: list[str] | None = None
+    # The locale a language's dates and numbers are written in, where it is not the language's
+    # own default: { en = "en_GB" } prints "29 September 2020" where en prints "September 29,
+    # 2020". The edition keeps its language code: its folder, file names and lang attributes.
+    locales: dict[str, Annotated[str, AfterValidator(_locale_code)]] = {}
+
+    @field_validator("locales")
+    @classmethod
+    def _locales_of_their_language(cls, value: dict[str, str]) -> dict[str, str]:
+        from communique.i18n.locale import locale
+
+        for lang, code in value.items():
+            _language(lang)
+            if locale(code).language != locale(lang).language:
+                raise ValueError(f"the locale '{code}' is not one of the language '{lang}' "
+                                 f"(e.g. {lang} = \"{lang}_…\")")
+        return value
+
+    def locale_for(self, lang: str) -> str:
+        """The locale the dates and numbers of an edition in ``lang`` are written in."""
+        return self.locales.get(lang) or lang
 
     @field_validator("outputs")
     @classmethod

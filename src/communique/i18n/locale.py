@@ -163,6 +163,14 @@ def can_hyphenate(lang: str) -> bool:
     return pyphen.language_fallback(lang.replace("-", "_")) is not None
 
 
+def justified(lang: str) -> bool:
+    """Whether an edition's paragraphs are justified: where Pyphen can hyphenate the language,
+    and in Arabic script (Arabic, Persian, Urdu), whose statements are justified without
+    hyphens (a word is never broken there). Elsewhere (Armenian, Azerbaijani) justified text
+    without hyphens gapes, so it is set ragged."""
+    return can_hyphenate(lang) or script_of(lang) == "arabic"
+
+
 def text_direction(text: str) -> str | None:
     """The direction of a text's first strong character (the rule of HTML's ``dir="auto"``),
     or None when it has none (digits, punctuation)."""

@@ -407,7 +407,10 @@ def _date_in(text: str, lang: str) -> dt.date | None:
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
     if not names:
         return None
-    for pattern in (rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{names})\s*,?\s+(?P<y>\d{{4}})",
+    # A month may be named twice, as Arabic statements do (and communique's Arabic editions):
+    # "29 سبتمبر/أيلول 2020", "2 أكتوبر/تشرين الأول 2020"; the first name is read.
+    other = r"(?:/[^\s\d/]+(?:\s[^\s\d/]+)?)?"
+    for pattern in (rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{names}){other}\s*,?\s+(?P<y>\d{{4}})",
                     rf"\b(?P<m>{names})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"):
         m = re.search(pattern, text, re.I)
         if m:

@@ -22,6 +22,7 @@ from communique.errors import Problem
 from communique.i18n import locale as i18n_locale
 from communique.i18n import ui
 from communique.notes import Bibliography, Note, bibliography, jinja_words, number_notes, place_notes
+from communique.render.typeset import typeset
 from communique.workspace import BUILTIN_TEMPLATES, Workspace, for_language
 
 MEDIA = ("web", "print")
@@ -78,13 +79,32 @@ def environment(templates_dir: Path | None, cache_dir: Path | None = None) -> ji
 
 
 def _locale(ctx) -> Locale:
-    return Locale.parse(str(ctx["lang"]).replace("-", "_"))
+    """The locale of the edition's dates and numbers: ``[documents] locales`` may give one of
+    the language's other than its default (``en_GB`` for ``en``)."""
+    return Locale.parse(str(ctx.get("locale") or ctx["lang"]).replace("-", "_"))
 
 
 @jinja2.pass_context
 def _date(ctx, value: dt.date | None, format: str = "long") -> str:
     """A date in the edition's language (``format``: short, medium, long, full or a pattern)."""
-    return format_date(value, format, locale=_locale(ctx)) if value else ""
+    locale = _locale(ctx)
+    return _months(format_date(value, format, locale=locale), locale) if value else ""
+
+
+@lru_cache(maxsize=1)
+def _levantine_months() -> dict[int, str]:
+    return dict(Locale.parse("ar_SY").months["format"]["wide"])
+
+
+def _months(text: str, locale: Locale) -> str:
+    """A date with its month named as Arabic statements name it, both ways: "سبتمبر/أيلول"
+    (CLDR's ``ar`` gives the first, its Levantine locales the second). A workspace that
+    wants one of them sets a locale with a territory (``[documents] locales = { ar = "ar_EG" }``)."""
+    if locale.language != "ar" or locale.territory:
+        return text
+    for number, name in locale.months["format"]["wide"].items():
+        text = re.sub(rf"(?<![\w/]){name}(?![\w/])", f"{name}/{_levantine_months()[number]}", text)
+    return text
 
 
 @jinja2.pass_context
@@ -99,15 +119,50 @@ def _period(ctx, start: dt.date | None, end: dt.date | None = None) -> str:
     if end is None or end == start:
         return _date(ctx, start)
     locale = _locale(ctx)
+    return _months(_span(start, end, locale), locale)
+
+
+def _span(start: dt.date, end: dt.date, locale: Locale) -> str:
     field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
     pieces = (locale.interval_formats.get("yMMMd") or {}).get(field)
     if not pieces or len(pieces) != 2:
         return format_interval(start, end, "yMMMd", locale=locale)
+    long = locale.date_formats["long"].pattern
+    if _order(long, within=pieces[1]) != _order(pieces[1]):
+        return _span_of_long(long, start, end, field, locale)
+    if not re.search(r"(?<!d)dd(?!d)", long):  # days unpadded in dates, so in spans (Italian)
+        pieces = [re.sub(r"(?<!d)dd(?!d)", "d", piece) for piece in pieces]
     return "".join(format_date(day, _FULL_MONTH.sub(r"\1\1\1\1", piece), locale=locale)
                    for piece, day in zip(pieces, (start, end), strict=False))
 
 
 _FULL_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")  # MMM or LLL, not MM or MMMM
+
+
+def _order(pattern: str, within: str | None = None) -> str:
+    """The order of year, month and day in a CLDR date pattern ("dMy", "yMd"), of those
+    ``within`` has (the end of a span may give the day alone)."""
+    fields = re.sub(r"(.)\1+", r"\1", re.sub(r"'[^']*'|[^yMLd]", "", pattern).replace("L", "M"))
+    return fields if within is None else "".join(f for f in fields if f in _order(within))
+
+
+def _span_of_long(long: str, start: dt.date, end: dt.date, field: str, locale: Locale) -> str:
+    """A span written as the language writes one date, where CLDR's span pattern orders the
+    day, month and year otherwise (Armenian dates read "2020 թ. սեպտեմբերի 29", its spans
+    "27–29 սեպտեմբերի, 2020 թ."): "2020 թ. սեպտեմբերի 27–29", "2020 թ. սեպտեմբերի 30 –
+    հոկտեմբերի 2"."""
+    def date(day: dt.date, pattern: str) -> str:
+        return format_date(day, pattern, locale=locale)
+
+    block = re.search(r"[MLd](?:[^y']*[MLd])?", long)  # the month and the day, and what is between
+    if field == "y" or block is None:
+        return f"{date(start, long)} – {date(end, long)}"
+    prefix, middle, suffix = long[:block.start()], block.group(), long[block.end():]
+    if field == "M":
+        return f"{date(start, prefix + middle)} – {date(end, middle + suffix)}"
+    if middle.endswith("d"):
+        return f"{date(start, prefix + middle)}–{date(end, 'd' + suffix)}"
+    return f"{date(start, prefix + 'd')}–{date(end, middle + suffix)}"
 
 
 @jinja2.pass_context
@@ -118,7 +173,8 @@ def _datetime(ctx, value: dt.datetime | None) -> str:
     locale = _locale(ctx)
     zone = get_timezone_gmt(value, "short", locale=locale) if value.utcoffset() else "UTC"
     pattern = locale.datetime_formats.get("long")
-    day, time = format_date(value.date(), "long", locale=locale), format_time(value, "short", locale=locale)
+    day, time = _months(format_date(value.date(), "long", locale=locale), locale), format_time(
+        value, "short", locale=locale)
     joined = pattern.format(time, day) if pattern else f"{day} {time}"
     return f"{joined} {zone}"
 
@@ -151,8 +207,8 @@ def _timeline(ctx, incidents, *, title: str, killed: str, wounded: str, verified
     settings = ctx["settings"]
     style = ChartStyle(settings.colours.ink, settings.colours.muted, settings.colours.accent)
     labels = TimelineLabels(title, killed, wounded, verified, unverified)
-    return timeline_chart(items, labels, lang=str(ctx["lang"]), style=style, direction=ctx["dir"],
-                          desc=desc, chart_id=id)
+    return timeline_chart(items, labels, lang=str(ctx.get("locale") or ctx["lang"]), style=style,
+                          direction=ctx["dir"], desc=desc, chart_id=id)
 
 
 @jinja2.pass_context
@@ -217,11 +273,14 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "statement": doc.view,
         "sources": doc.sources,
         "lang": lang,
+        "locale": settings.documents.locale_for(lang),
         "dir": i18n_locale.direction(lang),
-        "hyphenate": i18n_locale.can_hyphenate(lang),  # else set ragged: no justified text
+        "hyphenate": i18n_locale.can_hyphenate(lang),  # else justified without hyphens, or ragged
+        "justified": i18n_locale.justified(lang),
         "medium": medium,
         "settings": settings,
         "organisation": settings.organisation.in_language(lang),
+        "organisation_lang": settings.organisation.name_language(lang),
         "masthead": {"show": settings.documents.masthead,
                      "uppercase": settings.documents.masthead_case == "upper"},
         "index_label": for_language(settings.documents.index_label, lang),
@@ -239,8 +298,8 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
     try:
         template = env.get_template(name)
         macros: Any = env.get_template("partials/notes.html.j2").make_module(context)  # its macros
-        words = jinja_words(template, context, lang)
-        style = doc.citations.make_style(lang)
+        words = jinja_words(template, context, context["locale"])
+        style = doc.citations.make_style(context["locale"])
         context["citations"] = doc.citations
         context["bibliography"] = Bibliography(bibliography(doc, style, words), macros)
         raw = template.render(context)
@@ -279,7 +338,7 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
     else:
         html = place_notes(raw, notes, macros.call)
         html = html.replace(ENDNOTES, str(macros.endnotes(notes)) if notes else "")
-    return Rendered(html, notes, problems)
+    return Rendered(typeset(html, lang), notes, problems)
 
 
 def _site(doc: Document, workspace: Workspace) -> dict[str, Any] | None:
@@ -341,7 +400,8 @@ def render_card(doc: Document, workspace: Workspace, *, draft: bool = False,
         strings, _ = ui.load(workspace, doc.statement.lang)
     env = environment(workspace.templates_dir, workspace.build_dir / ".cache" / "templates")
     statement, settings = doc.statement, workspace.settings
-    context = {"lang": statement.lang, "dir": i18n_locale.direction(statement.lang),
+    context = {"lang": statement.lang, "locale": settings.documents.locale_for(statement.lang),
+               "dir": i18n_locale.direction(statement.lang),
                "font_family": settings.fonts.stack(statement.lang), "settings": settings,
                "organisation": settings.organisation.in_language(statement.lang),
                "logo": _logo_url(workspace, "print"),

@@ -218,7 +218,8 @@ def _common(workspace: Workspace, lang: str, langs: list[str], path: str,
 
     settings = workspace.settings
     return {
-        "lang": lang, "dir": i18n_locale.direction(lang), "settings": settings,
+        "lang": lang, "locale": settings.documents.locale_for(lang),
+        "dir": i18n_locale.direction(lang), "settings": settings,
         "organisation": settings.organisation.in_language(lang),
         "font_family": settings.fonts.stack(lang),
         "site_title": site_title(workspace, lang),
