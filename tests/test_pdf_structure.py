@@ -17,7 +17,14 @@ import yaml
 from click.testing import CliRunner
 
 from communique.cli import main
-from communique.render.structure import _is_element, _kids, marked_texts, structure_problems
+from communique.render.structure import (
+    _all_elements,
+    _is_element,
+    _kids,
+    _Reader,
+    marked_texts,
+    structure_problems,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "nagorno-karabakh-2020"
@@ -226,3 +233,110 @@ def test_archive_claims_pdfa_and_pdfua(tmp_path, monkeypatch):
         xmp = pdf.Root.Metadata.read_bytes().decode()
         assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
         assert "/Filter" not in pdf.Root.Metadata.stream_dict  # PDF/A: metadata unfiltered
+
+
+# --- leaders and languages ---------------------------------------------------------------------
+
+TOC_HTML = """<!DOCTYPE html><html lang="{lang}"><head><title>Contents</title><style>
+@page {{ size: A5 }} body {{ font-family: 'DejaVu Sans' }}
+.toc a::after {{ content: leader(".") target-counter(attr(href), page); }}
+h2 {{ break-before: page }}</style></head><body>
+<nav class="toc"><h1>Contents</h1><ul><li><a href="#one">One</a></li><li><a href="#two">Two</a></li></ul></nav>
+<h2 id="one">One</h2><p>The text of <span lang="en">Amnesty International</span>.</p>
+<h2 id="two">Two</h2><p>More.</p></body></html>"""
+
+
+def _artifact_types(pdf) -> list[str]:
+    return [str(operands[1].get("/Type")) for page in pdf.pages
+            for operands, op in pikepdf.parse_content_stream(page)
+            if str(op) == "BDC" and operands[0] == pikepdf.Name.Artifact]
+
+
+def test_leaders_are_layout_artifacts_and_verify_finds_them_tagged(monkeypatch):
+    """Before: each dot of a contents page's leaders was tagged text, read aloud."""
+    from communique.render import pdf as render_pdf
+    from communique.render import structure
+
+    html = TOC_HTML.format(lang="en")
+    fixed = render_pdf.print_pdf(html, ROOT, [ROOT]).pdf
+    assert structure_problems(fixed) == []
+    with pikepdf.open(io.BytesIO(fixed)) as pdf:
+        layout = _artifact_types(pdf).count("/Layout")
+        assert layout >= 2 * 10  # two rows of dots
+        texts = marked_texts(pdf)
+        tagged = "".join(texts.values())
+        assert "One" in tagged and "." * 5 not in tagged
+    monkeypatch.setattr(structure, "_drop_leaders", lambda document, leaders: set())
+    tagged_leaders = render_pdf.print_pdf(html, ROOT, [ROOT]).pdf
+    problems = structure_problems(tagged_leaders)
+    assert problems == ["page 1: a leader (a row of dots) is in the structure tree, read out by a "
+                        "screen reader: it should be an artifact"]
+    with pikepdf.open(io.BytesIO(tagged_leaders)) as pdf:
+        assert "/Layout" not in _artifact_types(pdf)
+
+
+def test_a_span_in_another_language_gets_its_lang_and_verify_checks_it(monkeypatch):
+    from communique.render import pdf as render_pdf
+
+    printed = render_pdf.print_pdf(TOC_HTML.format(lang="az"), ROOT, [ROOT])
+    assert printed.languages == ["en"]
+    assert structure_problems(printed.pdf, languages=printed.languages) == []
+    with pikepdf.open(io.BytesIO(printed.pdf)) as pdf:
+        spans = [e for e in _all_elements(pdf.Root.StructTreeRoot) if "/Lang" in e]
+        assert [(str(e.S), str(e.Lang)) for e in spans] == [("/Span", "en")]
+        spans[0].Lang = pikepdf.String("english!")
+        bad = io.BytesIO()
+        pdf.save(bad)
+    assert structure_problems(bad.getvalue(), languages=["en"]) == [
+        "/Lang 'english!' of a Span element is not a language tag",
+        "text the HTML marks as 'en' has no /Lang 'en' in the structure tree: a screen reader "
+        "reads it in the document's language"]
+    monkeypatch.setattr(render_pdf, "restructure", lambda data, found, lang: data)
+    raw = render_pdf.print_pdf(TOC_HTML.format(lang="az"), ROOT, [ROOT]).pdf
+    assert "text the HTML marks as 'en' has no /Lang 'en'" in " ".join(
+        structure_problems(raw, languages=["en"]))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_organisations_name_is_marked_english_in_other_editions(built, lang):
+    """Before: no element had /Lang; the English name was read (and upper-cased: Azerbaijani
+    "INTERNATİONAL") in the edition's language."""
+    from communique.render.verify import verify_pdf
+
+    data = _pdf(built, lang).read_bytes()
+    expected = [] if lang == "en" else ["en"]
+    assert verify_pdf(data, lang=lang, notes=11, languages=expected).problems == []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        reader = _Reader(pdf)
+        marked = [(str(e.Lang), reader.text(e)) for e in _all_elements(pdf.Root.StructTreeRoot) if "/Lang" in e]
+    assert marked == ([] if lang == "en" else [("en", "AMNESTY INTERNATIONAL")])
+
+
+@pytest.fixture(scope="module")
+def other_examples(tmp_path_factory) -> Path:
+    """The report and urgent action examples, built in English."""
+    root = tmp_path_factory.mktemp("examples") / "ws"
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "communique.toml", root / "communique.toml")
+    for slug in ("report-example", "urgent-action-example"):
+        shutil.copytree(ROOT / "content" / slug, root / "content" / slug)
+    with pytest.MonkeyPatch.context() as mp:
+        _build(root, mp, "--lang", "en")
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["report-example", "urgent-action-example"])
+def test_other_examples_pass_verify_and_report_leaders_are_artifacts(other_examples, slug):
+    from communique.render.verify import verify_pdf
+
+    path = other_examples / "build" / slug / "en" / f"{slug}-en.pdf"
+    result = CliRunner().invoke(main, ["verify", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert verify_pdf(path).problems == []
+    with pikepdf.open(path) as pdf:
+        kinds = _artifact_types(pdf)
+        tagged = "".join(marked_texts(pdf).values())
+    assert "..." not in tagged
+    if slug == "report-example":  # the contents page: one artifact a dot, 9 rows of them
+        assert kinds.count("/Layout") > 9 * 50

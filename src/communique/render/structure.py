@@ -15,7 +15,9 @@ pikepdf (a binding of qpdf) and rewrites it:
 - the pages' articles become one article, and an element split over a page break (a
   paragraph, a section) one element again;
 - marked content no element reaches (the running footer, the page number, anything
-  ``aria-hidden``) becomes a pagination artifact (PDF/UA-1 7.1);
+  ``aria-hidden``) becomes a pagination artifact (PDF/UA-1 7.1), and the dot leaders of a
+  contents page (CSS ``leader()``) layout artifacts: a screen reader does not read out
+  "dot dot dot" before each page number;
 - ``/Lang`` on every element whose HTML has a ``lang`` other than the document's; ``/Scope``
   on every table header and an ``/IDTree`` in the structure root;
 - link annotations of no area (one a ``<wbr>`` in a URL) are removed: one link, one annotation;
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +45,7 @@ BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LI", "/LBody",
           "/Caption", "/BlockQuote"}
 _RANGE = r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)"  # a bfrange line
 PAGINATION = {"/Type": "/Pagination", "/Subtype": "/Footer"}
+LAYOUT = {"/Type": "/Layout"}  # ISO 32000-1 14.8.2.2.2: "rules and other typographical devices"
 # PDF/A (ISO 19005-3, 6.6.2.3) accepts in XMP only the schemas it knows or that the file
 # describes in an extension schema; pdfuaid (ISO 14289-1) is not one it knows.
 UA_IN_ARCHIVE = (
@@ -64,6 +67,9 @@ UA_IN_ARCHIVE = (
     "</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
     "</rdf:Description>")
 _LETTER = re.compile(r"\w", re.UNICODE)
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*")  # BCP 47, loosely
+# A row of dots (a leader): three or more, maybe spaced.
+_LEADER = re.compile(r"[\s.\u00b7\u2024\u2026_]*[.\u00b7\u2024\u2026_]{3}[\s.\u00b7\u2024\u2026_]*")
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class Recorded:
 
     elements: dict[int, HtmlFacts] = field(default_factory=dict)  # by PDF object number
     texts: dict[tuple[int, int], TextFacts] = field(default_factory=dict)  # (page, MCID)
+    leaders: set[int] = field(default_factory=set)  # elements of CSS leader() boxes
+    languages: set[str] = field(default_factory=set)  # other than the document's, in the tree
 
 
 class _Popping:
@@ -151,6 +159,8 @@ def recording() -> Iterator[Recorded]:
         for element in original(box, parent, pdf, page_number, nums, annotations, page_tags):
             if box.element is not None and element.number not in found.elements:
                 found.elements[element.number] = facts(box.element, str(box.element_tag))
+            if getattr(box, "is_leader", False):
+                found.leaders.add(element.number)
             yield element
 
     tags._build_box_tree = build
@@ -273,14 +283,15 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
         _one_article(document, facts)
         ids = _notes(pdf, document, facts)
         ids.update(_tables(document, facts))
-        _languages(document, facts, lang)
+        found.languages = _languages(document, facts, lang)
+        layout = _drop_leaders(document, found.leaders)
         _drop_empty(document)
         if ids:
             root.IDTree = pdf.make_indirect(pikepdf.Dictionary(
                 Names=pikepdf.Array([x for key in sorted(ids) for x in (pikepdf.String(key), ids[key])])))
         _drop_empty_links(pdf, root)
         _describe_links(root, facts)
-        _artifacts_and_words(pdf, root, found)
+        _artifacts_and_words(pdf, root, found, layout)
         _claim_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
@@ -454,17 +465,43 @@ def _tables(document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
     return ids
 
 
-def _languages(document, facts: dict[int, HtmlFacts], lang: str) -> None:
-    """``/Lang`` where the HTML says an element is in another language than the document."""
+def _languages(document, facts: dict[int, HtmlFacts], lang: str) -> set[str]:
+    """``/Lang`` where the HTML says an element is in another language than the document; the
+    languages so marked."""
     import pikepdf
 
     def norm(tag: str) -> str:
         return tag.replace("_", "-").lower()
 
+    marked = set()
     for element, _ in _walk(document):
         f = facts.get(element.objgen[0])
         if f is not None and f.lang and norm(f.lang) != norm(lang):
             element.Lang = pikepdf.String(f.lang)
+            marked.add(f.lang)
+    return marked
+
+
+def _drop_leaders(document, leaders: set[int]) -> set[tuple[tuple[int, int], int]]:
+    """The leaders (the dots between a contents entry and its page number) leave the tree;
+    their marked content, by (page object, MCID), is returned to become layout artifacts."""
+    dropped: set[tuple[tuple[int, int], int]] = set()
+    if not leaders:
+        return dropped
+    for element, parent in list(_walk(document)):
+        if element.objgen[0] not in leaders:
+            continue
+        _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+        stack = [(element, element.get("/Pg", parent.get("/Pg")))]
+        while stack:
+            current, page = stack.pop()
+            page = current.get("/Pg", page)
+            for kid in _kids(current):
+                if isinstance(kid, int) and page is not None:
+                    dropped.add((page.objgen, int(kid)))
+                elif _is_element(kid):
+                    stack.append((kid, page))
+    return dropped
 
 
 def _drop_empty(document) -> None:
@@ -563,9 +600,10 @@ def _reached(root) -> set[tuple[tuple[int, int], int]]:
     return found
 
 
-def _artifacts_and_words(pdf, root, found: Recorded) -> None:
-    """Rewrite each page's content: unreached marked content becomes an artifact, hyphenated
-    words get their ``/ActualText``; the parent tree forgets the artifacts."""
+def _artifacts_and_words(pdf, root, found: Recorded, layout: set[tuple[tuple[int, int], int]]) -> None:
+    """Rewrite each page's content: unreached marked content becomes an artifact (a layout
+    one for the ``layout`` MCIDs, the leaders; else a pagination one), hyphenated words get
+    their ``/ActualText``; the parent tree forgets the artifacts."""
     import pikepdf
 
     reached = _reached(root)
@@ -577,8 +615,9 @@ def _artifacts_and_words(pdf, root, found: Recorded) -> None:
         unreached = {mcid for mcid in _mcids(page) if (page.obj.objgen, mcid) not in reached}
         if not unreached and not mine:
             continue
+        devices = {mcid for where, mcid in layout if where == page.obj.objgen}
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
-            _rewritten(page, unreached, mine)))
+            _rewritten(page, unreached, mine, devices)))
         parents = page.obj.get("/StructParents")
         mapping: Any = trees.get(int(parents)) if parents is not None else None
         for mcid in sorted(unreached) if mapping is not None else ():
@@ -607,9 +646,10 @@ def _mcids(page) -> set[int]:
     return {m for operands, name in _operations(page) if (m := _mcid(operands, name)) is not None}
 
 
-def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]]) -> list:
-    """The page's content, its ``unreached`` MCIDs made artifacts and its broken ``words``
-    given their ``/ActualText``."""
+def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]], devices: set[int]) -> list:
+    """The page's content, its ``unreached`` MCIDs made artifacts (those in ``devices``
+    layout artifacts, the others pagination ones) and its broken ``words`` given their
+    ``/ActualText``."""
     import pikepdf
 
     ops = _operations(page)
@@ -620,14 +660,16 @@ def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]]) -> l
     current: int | None = None
     shown: set[int] = set()
     last = _last_shows(ops)
-    artifact = [pikepdf.Name.Artifact,
-                pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in PAGINATION.items()})]
+    def artifact(kind: dict[str, str]) -> list:
+        return [pikepdf.Name.Artifact, pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in kind.items()})]
+
     for position, (operands, name) in enumerate(ops):
         opened = _mcid(operands, name)
         if opened is not None:
             current = opened
             if opened in unreached:
-                out.append(pikepdf.ContentStreamInstruction(artifact, pikepdf.Operator(name)))
+                out.append(pikepdf.ContentStreamInstruction(
+                    artifact(LAYOUT if opened in devices else PAGINATION), pikepdf.Operator(name)))
                 continue
         elif name == "EMC":
             current = None
@@ -781,12 +823,15 @@ def _actual(operands, name: str) -> str | None:
     return None
 
 
-def structure_problems(data: bytes, *, notes: int | None = None) -> list[str]:
+def structure_problems(data: bytes, *, notes: int | None = None,
+                       languages: Iterable[str] | None = None) -> list[str]:
     """What a screen reader would miss in the structure of ``data``: every note a ``Note``
     with a unique ``/ID``, its ``Lbl`` the number of the call it follows; reading order the
-    order of the pages; ``/Alt`` on every ``Figure``, ``/Scope`` on every ``TH``; every piece
-    of marked content either reached by the tree or an artifact. ``notes``: how many notes
-    the edition has."""
+    order of the pages; ``/Alt`` on every ``Figure``, ``/Scope`` on every ``TH``; no leader
+    (a row of dots) in the tree; every ``/Lang`` a language tag; every piece of marked
+    content either reached by the tree or an artifact. ``notes``: how many notes the edition
+    has; ``languages``: the languages other than the document's that its HTML marks on text
+    in the tree, each of which must be some element's ``/Lang``."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -805,6 +850,9 @@ def structure_problems(data: bytes, *, notes: int | None = None) -> list[str]:
         if len(set(ids)) != len(ids):
             problems.append("two Note elements share an /ID")
         problems += _order_problems(reader.order, _positions(pdf))
+        for missing in sorted(set(languages or ()) - reader.languages):
+            problems.append(f"text the HTML marks as '{missing}' has no /Lang '{missing}' in the "
+                            "structure tree: a screen reader reads it in the document's language")
         reached = {(reader.pages.get(objgen, 0), mcid) for objgen, mcid in _reached(root)}
         for number, page in enumerate(pdf.pages, 1):
             loose = sorted(m for m in _mcids(page) if (number, m) not in reached)
@@ -823,6 +871,8 @@ class _Reader:
         self.problems: list[str] = []
         self.ids: list[str] = []
         self.order: list[tuple[int, int, tuple[int, int]]] = []  # page, MCID, its paragraph
+        self.leaders: set[int] = set()  # pages with a leader in the tree
+        self.languages: set[str] = set()  # the /Lang of elements
 
     def text(self, element, page=None) -> str:
         page = element.get("/Pg", page)
@@ -860,6 +910,16 @@ class _Reader:
             attributes = element.get("/A")
             if not isinstance(attributes, pikepdf.Dictionary) or "/Scope" not in attributes:
                 self.problems.append("a table header (TH) has no /Scope")
+        if "/Lang" in element:
+            tag = str(element.Lang)
+            self.languages.add(tag)
+            if not _LANGUAGE_TAG.fullmatch(tag):
+                self.problems.append(f"/Lang '{tag}' of a {kind[1:]} element is not a language tag")
+        where = self.pages.get(page.objgen, 0) if page is not None else 0
+        if where not in self.leaders and _LEADER.fullmatch(self.text(element, page)):
+            self.leaders.add(where)
+            self.problems.append(f"page {where}: a leader (a row of dots) is in the structure tree, "
+                                 "read out by a screen reader: it should be an artifact")
 
 
 def _positions(pdf) -> dict[tuple[int, int], float]:
