@@ -9,6 +9,7 @@ import itertools
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pikepdf
@@ -340,3 +341,63 @@ def test_other_examples_pass_verify_and_report_leaders_are_artifacts(other_examp
     assert "..." not in tagged
     if slug == "report-example":  # the contents page: one artifact a dot, 9 rows of them
         assert kinds.count("/Layout") > 9 * 50
+
+
+NAMES = {"en": ("Karabakh", "Stepanakert"), "ru": ("Карабах", "Степанакерт"),
+         "hy": ("Ղարաբաղ", "Ստեփանակերտ"), "az": ("Qarabağ", "Xankəndi"), "ar": ("كاراباخ", "ستيباناكيرت")}
+
+
+def _pdftotext(data: bytes | Path) -> str:
+    source = str(data) if isinstance(data, Path) else "-"
+    return subprocess.run(["pdftotext", source, "-"], input=None if isinstance(data, Path) else data,
+                          capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def _broken(text: str, name: str) -> list[str]:
+    """Pieces of ``name`` cut by a line end in ``text`` ("Kara‐⏎bakh", "Stepana-⏎kert")."""
+    return [m.group(0) for k in range(1, len(name)) for m in re.finditer(
+        re.escape(name[:k]) + r"[\u2010\u00ad-]?\s*\n\s*" + re.escape(name[k:]), text)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdftotext_reads_the_names_whole_wherever_the_lines_break(built, lang):
+    """"Karabakh" and "Stepanakert" (and their names in each edition) are found by pdftotext as
+    often as the pages print them, none in two pieces."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    path = _pdf(built, lang)
+    text = _pdftotext(path)
+    with pikepdf.open(path) as pdf:
+        count = len(pdf.pages)
+    runs = "\n".join(t for page in range(count) for _, _, t in _lines(path, page))
+    printed = re.sub(r"[\u2010\u00ad]?\n", "", runs)  # the glyphs, lines joined again
+    for name in NAMES[lang]:
+        drawn = name[::-1] if lang == "ar" else name  # an Arabic line is drawn right to left
+        assert _broken(text, name) == []
+        assert len(re.findall(rf"(?<!\w){name}", text)) == printed.count(drawn) > 0, name
+
+
+def test_a_name_hyphenated_at_a_line_end_is_read_whole():
+    """The same for names a narrow column does break (at a soft hyphen: WeasyPrint adds the
+    hyphen as it would for a word it hyphenated). Before: the soft hyphen in the text boxes
+    hid both breaks ("Stepana‐⏎kert" read in two pieces) and "Nagorno-⏎Kara\u00adbakh" read
+    back as "Nagorno-Kara", "bakh" lost."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    from communique.render import pdf as render_pdf
+
+    html = ('<html lang="en"><title>t</title><body style="width: 7em; font-family: \'DejaVu Sans\'">'
+            '<p>In Nagorno-Kara&shy;bakh and in Stepana&shy;kert, Kara&shy;bakh again.</p></body></html>')
+    printed = render_pdf.print_pdf(html, ROOT, [ROOT]).pdf
+    runs = "\n".join(t for _, _, t in _lines_of(printed))
+    assert "Kara\u2010" in runs and "Stepana\u2010" in runs  # broken on the page
+    text = _pdftotext(printed)
+    assert _broken(text, "Karabakh") == [] and _broken(text, "Stepanakert") == []
+    assert text.count("Karabakh") == 2 and text.count("Stepanakert") == 1
+    assert "Nagorno-Karabakh" in text  # broken after its own hyphen, and nothing of it lost
+
+
+def _lines_of(data: bytes) -> list[tuple[float, float, str]]:
+    path = Path(tempfile.mkdtemp()) / "x.pdf"
+    path.write_bytes(data)
+    return _lines(path)

@@ -116,7 +116,9 @@ class _Popping:
     def pop(self, box: Any):
         kid = self.real.pop(box)
         if isinstance(box, self.text_box):
-            text = box.text or ""
+            # A soft hyphen is not drawn: as text it would hide where a word was broken
+            # ("Stepana\u00ad‐") and cut the word read back ("Nagorno-⏎Kara\u00adbakh").
+            text = (box.text or "").replace("\u00ad", "")
             mark = box.style["hyphenate_character"] or ""
             hyphenated = bool(mark) and text.endswith(mark) and len(text) > len(mark) and (
                 _LETTER.match(text[-len(mark) - 1]) is not None)
