@@ -23,7 +23,13 @@ pikepdf (a binding of qpdf) and rewrites it:
 - link annotations of no area (one a ``<wbr>`` in a URL) are removed: one link, one annotation;
 - a word WeasyPrint hyphenated reads back whole: its first piece (with the added hyphen)
   carries ``/ActualText`` of the whole word and its second piece an empty one, the way ISO
-  32000-1 14.9.4 shows for hyphenation; a hyphen that is in the text is left alone.
+  32000-1 14.9.4 shows for hyphenation; a hyphen that is in the text is left alone;
+- each glyph reads as the character it stands for where it is drawn: WeasyPrint's
+  ``/ToUnicode`` maps keep one text a glyph, the first it stood for, so a bracket drawn
+  mirrored in right-to-left text made later brackets read reversed, and an Arabic vowel mark
+  drawn first in its cluster carried its letter with it everywhere ("أُبلغ" read "أُأبلغ").
+  A mark glyph now maps to the mark alone, and a glyph drawn for another character than its
+  map's gets ``/ActualText`` where it is.
 
 What the pass needs to know about the HTML behind each element (its tag, id, class, lang) is
 recorded while WeasyPrint builds its tags (:func:`recording`): each element is known by its
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -105,6 +112,27 @@ class Recorded:
     texts: dict[tuple[int, int], TextFacts] = field(default_factory=dict)  # (page, MCID)
     leaders: set[int] = field(default_factory=set)  # elements of CSS leader() boxes
     languages: set[str] = field(default_factory=set)  # other than the document's, in the tree
+    # Every glyph drawn, in drawing order: (font resource name, glyph, the text it stands for
+    # there); the fonts' /ToUnicode maps keep only the first text each glyph stood for.
+    shown: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+class _Shown(dict):
+    """Stands for a WeasyPrint font's glyph→text map: WeasyPrint asks it for every glyph it
+    draws (it never "contains" one), and each answer is noted; the map itself keeps the first
+    text of each glyph, as WeasyPrint's does."""
+
+    def __init__(self, font: Any, shown: list[tuple[str, int, str]]):
+        super().__init__()
+        self.font, self.shown = font, shown
+
+    def __contains__(self, glyph: object) -> bool:
+        return False
+
+    def __setitem__(self, glyph: int, text: str) -> None:
+        self.shown.append((str(self.font.hash), glyph, text))
+        if not super().__contains__(glyph):
+            super().__setitem__(glyph, text)
 
 
 class _Popping:
@@ -137,10 +165,15 @@ def recording() -> Iterator[Recorded]:
     """While WeasyPrint writes a tagged PDF in this block, note which HTML element each
     structure element comes from and the text of each marked-content sequence."""
     from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
+    from weasyprint.pdf import fonts, tags
 
     found = Recorded()
     original = tags._build_box_tree
+    font_init = fonts.Font.__init__
+
+    def new_font(self, *args, **kwargs):
+        font_init(self, *args, **kwargs)
+        self.to_unicode = _Shown(self, found.shown)
     serials: dict[tuple[int, str], int] = {}
     alive: list[Any] = []  # the HTML elements, kept so that their id() is never reused
 
@@ -166,10 +199,12 @@ def recording() -> Iterator[Recorded]:
             yield element
 
     tags._build_box_tree = build
+    fonts.Font.__init__ = new_font
     try:
         yield found
     finally:
         tags._build_box_tree = original
+        fonts.Font.__init__ = font_init
 
 
 # --- reading the PDF ----------------------------------------------------------------------
@@ -294,6 +329,8 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
         _drop_empty_links(pdf, root)
         _describe_links(root, facts)
         _artifacts_and_words(pdf, root, found, layout)
+        _marks_alone(pdf)
+        _glyph_texts(pdf, found.shown)
         _claim_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
@@ -777,6 +814,143 @@ def _actual_text(operands, cmap: dict[int, str], job: dict[str, str]) -> list:
     elif len(rest[0]) if isinstance(rest[0], pikepdf.Array) else True:
         out.append(show(rest[0]))
     return out
+
+
+# --- what each glyph stands for -------------------------------------------------------------
+
+
+def _fonts(pdf) -> Iterator:
+    """Every composite (Type0) font the pages use, once."""
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for font in (page.Resources.get("/Font") or {}).values():
+            if font.objgen not in seen and font.get("/Subtype") == "/Type0" and "/ToUnicode" in font:
+                seen.add(font.objgen)
+                yield font
+
+
+def _widths(font) -> dict[int, float]:
+    """A composite font's glyph widths (its descendant's ``/W`` array)."""
+    import pikepdf
+
+    array = list(font.DescendantFonts[0].get("/W") or [])
+    widths: dict[int, float] = {}
+    i = 0
+    while i + 1 < len(array):
+        first = int(array[i])
+        if isinstance(array[i + 1], pikepdf.Array):
+            widths.update((first + j, float(w)) for j, w in enumerate(array[i + 1]))
+            i += 2
+        else:
+            widths.update((g, float(array[i + 2])) for g in range(first, int(array[i + 1]) + 1))
+            i += 3
+    return widths
+
+
+def _marks_alone(pdf) -> None:
+    """A mark drawn as a glyph of its own (an Arabic vowel sign: no width) stands for the mark
+    alone. WeasyPrint gives the first glyph of a cluster the cluster's text: when that glyph
+    is the mark ("أُ", alef with hamza and damma), the mark glyph says "أُ" wherever it is drawn,
+    and "قُتل" reads back "ُأقتل", "أُبلغ" "أُأبلغ"."""
+    for font in _fonts(pdf):
+        widths = _widths(font)
+        fixes = {}
+        for glyph, text in to_unicode(font).items():
+            marks = "".join(c for c in text if unicodedata.category(c) in ("Mn", "Me"))
+            if marks and marks != text and widths.get(glyph, 1.0) == 0:
+                fixes[glyph] = marks
+        if not fixes:
+            continue
+        cmap = font.ToUnicode.read_bytes().decode("latin-1")
+        for glyph, marks in sorted(fixes.items()):
+            line = f"<{glyph:04x}> <{marks.encode('utf-16-be').hex()}>"
+            cmap = re.sub(rf"<0*{glyph:x}>\s*<[0-9a-fA-F]*>", line, cmap, flags=re.I)
+        font.ToUnicode.write(cmap.encode("latin-1"))
+
+
+def _glyph_texts(pdf, shown: list[tuple[str, int, str]]) -> None:
+    """A glyph drawn for another character than the one its font's map gives it gets that
+    character as ``/ActualText`` where it is drawn so: a bracket in right-to-left text is drawn
+    with its mirror's glyph ("(" as ")"), which the map says is ")" if ")" came first.
+
+    ``shown`` is every glyph as WeasyPrint drew it (:class:`_Shown`), in the order the pages'
+    content draws them; glyphs inside an ``/ActualText`` already (a hyphenated word) are left."""
+    import pikepdf
+
+    at = 0
+    for page in pdf.pages:
+        fonts = {str(name): font for name, font in (page.Resources.get("/Font") or {}).items()}
+        out, changed, at = _page_glyph_texts(page, fonts, shown, at)
+        if changed:
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+
+
+def _page_glyph_texts(page, fonts: dict, shown: list[tuple[str, int, str]],
+                      at: int) -> tuple[list, bool, int]:
+    """One page of :func:`_glyph_texts`: its content, whether it changed, and how far into
+    ``shown`` its glyphs went."""
+    import pikepdf
+
+    out: list = []
+    changed = False
+    font = ""
+    cmaps: dict[str, dict[int, str]] = {}
+    actual: list[bool] = []  # for each open marked content: has it an /ActualText
+    for operands, name in _operations(page):
+        if name in ("BDC", "BMC"):
+            actual.append(_actual(operands, name) is not None)
+        elif name == "EMC" and actual:
+            actual.pop()
+        elif name == "Tf":
+            font = str(operands[0])
+        elif name == "TJ" and font in fonts:
+            cmap = cmaps.setdefault(font, to_unicode(fonts[font]))
+            fixes: dict[int, str] = {}
+            for index, (code, text) in enumerate(_codes(operands, 2, cmap)):
+                found = next((j for j in range(at, min(at + 64, len(shown)))
+                              if shown[j][1] == code and "/" + shown[j][0] == font), None)
+                if found is None:
+                    continue
+                at, said = found + 1, shown[found][2]
+                if len(said) == 1 and said != text and not any(actual):
+                    fixes[index] = said
+            if fixes:
+                out += _glyph_spans(operands, fixes)
+                changed = True
+                continue
+        out.append(pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name)))
+    return out, changed, at
+
+
+def _glyph_spans(operands, fixes: dict[int, str]) -> list:
+    """A ``TJ`` cut so that each glyph of ``fixes`` (by its place) is shown alone, in a
+    ``/Span`` whose ``/ActualText`` is the character it stands for there."""
+    import pikepdf
+
+    def show(array) -> pikepdf.ContentStreamInstruction:
+        return pikepdf.ContentStreamInstruction([array], pikepdf.Operator("TJ"))
+
+    out: list = []
+    rest, done = operands, 0
+    for index in sorted(fixes):
+        before, after = _split_tj(rest, 2, index - done)
+        glyph, after = _split_tj([after], 2, 1)
+        if len(before):
+            out.append(show(before))
+        out += [_span_start(fixes[index]), show(glyph),
+                pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))]
+        rest, done = [after], index + 1
+    if len(rest[0]):
+        out.append(show(rest[0]))
+    return out
+
+
+def _span_start(text: str):
+    """``BDC`` of a ``/Span`` whose ``/ActualText`` is ``text``."""
+    import pikepdf
+
+    span = [pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text))]
+    return pikepdf.ContentStreamInstruction(span, pikepdf.Operator("BDC"))
 
 
 # --- reading it back (communique verify) -------------------------------------------------------
