@@ -453,3 +453,21 @@ def test_every_figure_is_extracted_as_it_is_printed(built, lang):
     assert Counter(re.findall(r"\d+", text)) == drawn
     for reference in ("55/3154/2020", "A/HRC/32/L.20", "2020"):
         assert reference in text, reference
+
+
+def test_verify_finds_a_mark_glyph_that_reads_with_a_letter(built):
+    """What WeasyPrint's map alone gives (the pass's fix left out) fails the check."""
+    data = _pdf(built, "ar").read_bytes()
+    assert structure_problems(data) == []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        font = next(f for page in pdf.pages for f in page.Resources.Font.values()
+                    if "Arabic" in str(f.BaseFont) and "Bold" not in str(f.BaseFont))
+        cmap = font.ToUnicode.read_bytes().decode("latin-1")
+        damma = "\u064f".encode("utf-16-be").hex()
+        glyph = re.search(rf"<([0-9a-f]+)> <{damma}>", cmap, re.I).group(1)
+        alef = "\u0623".encode("utf-16-be").hex()
+        font.ToUnicode.write(cmap.replace(f"<{glyph}> <{damma}>", f"<{glyph}> <{alef}{damma}>").encode("latin-1"))
+        damaged = io.BytesIO()
+        pdf.save(damaged)
+    problems = structure_problems(damaged.getvalue())
+    assert len(problems) == 1 and f"the mark glyph {int(glyph, 16)} reads as 'أُ'" in problems[0]

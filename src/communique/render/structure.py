@@ -847,18 +847,25 @@ def _widths(font) -> dict[int, float]:
     return widths
 
 
+def _marks_with_letters(font) -> dict[int, str]:
+    """The glyphs of ``font`` that have no width (a mark drawn on its own) but whose
+    ``/ToUnicode`` text has letters besides marks, and the marks alone."""
+    widths = _widths(font)
+    found = {}
+    for glyph, text in to_unicode(font).items():
+        marks = "".join(c for c in text if unicodedata.category(c) in ("Mn", "Me"))
+        if marks and marks != text and widths.get(glyph, 1.0) == 0:
+            found[glyph] = marks
+    return found
+
+
 def _marks_alone(pdf) -> None:
     """A mark drawn as a glyph of its own (an Arabic vowel sign: no width) stands for the mark
     alone. WeasyPrint gives the first glyph of a cluster the cluster's text: when that glyph
     is the mark ("أُ", alef with hamza and damma), the mark glyph says "أُ" wherever it is drawn,
     and "قُتل" reads back "ُأقتل", "أُبلغ" "أُأبلغ"."""
     for font in _fonts(pdf):
-        widths = _widths(font)
-        fixes = {}
-        for glyph, text in to_unicode(font).items():
-            marks = "".join(c for c in text if unicodedata.category(c) in ("Mn", "Me"))
-            if marks and marks != text and widths.get(glyph, 1.0) == 0:
-                fixes[glyph] = marks
+        fixes = _marks_with_letters(font)
         if not fixes:
             continue
         cmap = font.ToUnicode.read_bytes().decode("latin-1")
@@ -1026,6 +1033,12 @@ def structure_problems(data: bytes, *, notes: int | None = None,
         if len(set(ids)) != len(ids):
             problems.append("two Note elements share an /ID")
         problems += _order_problems(reader.order, _positions(pdf))
+        for font in _fonts(pdf):
+            if marks := _marks_with_letters(font):
+                glyph = min(marks)
+                problems.append(f"font {str(font.get('/BaseFont', '?')).lstrip('/')}: the mark glyph "
+                                f"{glyph} reads as '{to_unicode(font)[glyph]}', a letter with it: copied "
+                                "text doubles or moves that letter")
         for missing in sorted(set(languages or ()) - reader.languages):
             problems.append(f"text the HTML marks as '{missing}' has no /Lang '{missing}' in the "
                             "structure tree: a screen reader reads it in the document's language")
