@@ -398,6 +398,11 @@ def test_a_name_hyphenated_at_a_line_end_is_read_whole():
     assert _broken(text, "Karabakh") == [] and _broken(text, "Stepanakert") == []
     assert text.count("Karabakh") == 2 and text.count("Stepanakert") == 1
     assert "Nagorno-Karabakh" in text  # broken after its own hyphen, and nothing of it lost
+    # PDFium (Chrome's reader) too: it ignores an empty /ActualText, so the second pieces were
+    # read twice ("Stepanakert⏎kert"); it marks a dropped line-end hyphen with U+FFFE.
+    seen = _pdfium_text(printed)
+    assert seen.count("Karabakh") == 2 and seen.count("Stepanakert") == 1, seen
+    assert not {"kert", "bakh"} & set(re.findall(r"\w+", seen)), seen
 
 
 def _lines_of(data: bytes) -> list[tuple[float, float, str]]:
@@ -471,3 +476,30 @@ def test_verify_finds_a_mark_glyph_that_reads_with_a_letter(built):
         pdf.save(damaged)
     problems = structure_problems(damaged.getvalue())
     assert len(problems) == 1 and f"the mark glyph {int(glyph, 16)} reads as 'أُ'" in problems[0]
+
+
+def _pdfium_text(data: bytes | Path) -> str:
+    """The text PDFium (pypdfium2, Chrome's PDF engine) reads, its line-end hyphen marks
+    (U+FFFE, where it joined a hyphenated word) dropped."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document))).replace(
+            "\ufffe", "")
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("lang", LANGS[:-1])
+def test_pdfium_reads_the_words_pdftotext_reads(built, lang):
+    """A second reader: every word, as often as pdftotext reads it (no hyphenated word's second
+    piece read twice)."""
+    from collections import Counter
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    path = _pdf(built, lang)
+    poppler = Counter(re.findall(r"\w+", _pdftotext(path)))
+    pdfium = Counter(re.findall(r"\w+", _pdfium_text(path)))
+    assert (pdfium - poppler, poppler - pdfium) == (Counter(), Counter())

@@ -21,9 +21,11 @@ pikepdf (a binding of qpdf) and rewrites it:
 - ``/Lang`` on every element whose HTML has a ``lang`` other than the document's; ``/Scope``
   on every table header and an ``/IDTree`` in the structure root;
 - link annotations of no area (one a ``<wbr>`` in a URL) are removed: one link, one annotation;
-- a word WeasyPrint hyphenated reads back whole: its first piece (with the added hyphen)
-  carries ``/ActualText`` of the whole word and its second piece an empty one, the way ISO
-  32000-1 14.9.4 shows for hyphenation; a hyphen that is in the text is left alone;
+- a word WeasyPrint hyphenated reads back whole: the hyphen it added (U+2010, which
+  extractors keep) reads as a plain hyphen, which poppler and PDFium drop at a line end,
+  joining the pieces; a word broken after a hyphen of its own keeps it: its first piece
+  carries ``/ActualText`` of the whole word and its second piece a space (ISO 32000-1
+  14.9.4; PDFium ignores an empty one);
 - each glyph reads as the character it stands for where it is drawn: WeasyPrint's
   ``/ToUnicode`` maps keep one text a glyph, the first it stood for, so a bracket drawn
   mirrored in right-to-left text made later brackets read reversed, and an Arabic vowel mark
@@ -745,11 +747,15 @@ def _last_shows(ops: list[tuple[Any, str]]) -> dict[int, int]:
 
 def _hyphenated_words(found: Recorded) -> dict[tuple[int, int], dict[str, str]]:
     """For each text box that ends the first piece of a word broken at a line end, or starts
-    its second piece: {"head": the whole word} or {"tail": …}, or both.
+    its second piece: {"head": …} or {"tail": …}, or both.
 
-    A word WeasyPrint hyphenated reads without the hyphen it added; a word broken after a
-    hyphen of its own ("Armenian-⏎backed") keeps it: pdftotext, like other extractors, drops
-    a hyphen at a line end and joins the lines, which would make it "Armenianbacked".
+    A word WeasyPrint hyphenated reads without the hyphen it added: its first piece reads
+    with a plain hyphen ("Stepana-"), which text extractors (poppler, PDFium) take for a
+    line-end hyphen, drop, and join the lines over; the U+2010 hyphen WeasyPrint draws they do
+    not. (The whole word on the first piece and an empty text on the second did for poppler,
+    but PDFium ignores an empty /ActualText and read "Stepanakert⏎kert".) A word broken after
+    a hyphen of its own ("Armenian-⏎backed") keeps it: its first piece reads as the whole word
+    and its second as nothing, as extractors would drop that hyphen and make "Armenianbacked".
     """
     order = sorted(found.texts)
     words: dict[tuple[int, int], dict[str, str]] = {}
@@ -767,6 +773,9 @@ def _hyphenated_words(found: Recorded) -> dict[tuple[int, int], dict[str, str]]:
                          facts.text if facts.hyphen else facts.text[:-1])
         tail = re.match(r"\w+", following.text)
         if head is None or tail is None:
+            continue
+        if facts.hyphenated:
+            words.setdefault(key, {})["head"] = head.group(0) + "-"
             continue
         word = head.group(0) + tail.group(0)
         words.setdefault(key, {})["head"] = word
@@ -804,7 +813,7 @@ def _actual_text(operands, cmap: dict[int, str], job: dict[str, str]) -> list:
     rest = operands
     if start:
         tail, after = _split_tj(rest, 2, start)
-        out += marked(tail, "")
+        out += marked(tail, " ")
         rest, end = [after], end - start
     if "head" in job and end < len(_codes(rest, 2, cmap)):
         before, head = _split_tj(rest, 2, end)
