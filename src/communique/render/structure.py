@@ -114,27 +114,39 @@ class Recorded:
     texts: dict[tuple[int, int], TextFacts] = field(default_factory=dict)  # (page, MCID)
     leaders: set[int] = field(default_factory=set)  # elements of CSS leader() boxes
     languages: set[str] = field(default_factory=set)  # other than the document's, in the tree
-    # Every glyph drawn, in drawing order: (font resource name, glyph, the text it stands for
-    # there); the fonts' /ToUnicode maps keep only the first text each glyph stood for.
-    shown: list[tuple[str, int, str]] = field(default_factory=list)
+    # Glyphs drawn for another single character than the first they stood for (which the
+    # font's /ToUnicode map keeps): (font resource name, glyph, which drawing of that glyph in
+    # that font, counted from 0) -> the character.
+    shown: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    fonts: list[Any] = field(default_factory=list)  # WeasyPrint's fonts, for ``unsure``
+
+    def unsure(self) -> set[str]:
+        """Fonts whose glyphs are not all drawn in page content, in order, two bytes a glyph:
+        text drawn in a form (an element with opacity), bitmap fonts."""
+        return {str(f.hash) for f in self.fonts if f.used_in_forms or f.bitmap}
 
 
 class _Shown(dict):
     """Stands for a WeasyPrint font's glyph→text map: WeasyPrint asks it for every glyph it
-    draws (it never "contains" one), and each answer is noted; the map itself keeps the first
-    text of each glyph, as WeasyPrint's does."""
+    draws (it never "contains" one), and each drawing that stands for another single
+    character than the glyph's first is noted; the map itself keeps the first text of each
+    glyph, as WeasyPrint's does."""
 
-    def __init__(self, font: Any, shown: list[tuple[str, int, str]]):
+    def __init__(self, font: Any, shown: dict[tuple[str, int, int], str]):
         super().__init__()
         self.font, self.shown = font, shown
+        self.drawn: dict[int, int] = {}
 
     def __contains__(self, glyph: object) -> bool:
         return False
 
     def __setitem__(self, glyph: int, text: str) -> None:
-        self.shown.append((str(self.font.hash), glyph, text))
+        count = self.drawn.get(glyph, 0)
+        self.drawn[glyph] = count + 1
         if not super().__contains__(glyph):
             super().__setitem__(glyph, text)
+        elif len(text) == 1 and text != self[glyph]:
+            self.shown[(str(self.font.hash), glyph, count)] = text
 
 
 class _Popping:
@@ -176,6 +188,7 @@ def recording() -> Iterator[Recorded]:
     def new_font(self, *args, **kwargs):
         font_init(self, *args, **kwargs)
         self.to_unicode = _Shown(self, found.shown)
+        found.fonts.append(self)
     serials: dict[tuple[int, str], int] = {}
     alive: list[Any] = []  # the HTML elements, kept so that their id() is never reused
 
@@ -332,7 +345,7 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
         _describe_links(root, facts)
         _artifacts_and_words(pdf, root, found, layout)
         _marks_alone(pdf)
-        _glyph_texts(pdf, found.shown)
+        _glyph_texts(pdf, found)
         _claim_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
@@ -884,27 +897,32 @@ def _marks_alone(pdf) -> None:
         font.ToUnicode.write(cmap.encode("latin-1"))
 
 
-def _glyph_texts(pdf, shown: list[tuple[str, int, str]]) -> None:
+def _glyph_texts(pdf, found: Recorded) -> None:
     """A glyph drawn for another character than the one its font's map gives it gets that
     character as ``/ActualText`` where it is drawn so: a bracket in right-to-left text is drawn
     with its mirror's glyph ("(" as ")"), which the map says is ")" if ")" came first.
 
-    ``shown`` is every glyph as WeasyPrint drew it (:class:`_Shown`), in the order the pages'
-    content draws them; glyphs inside an ``/ActualText`` already (a hyphenated word) are left."""
+    Which drawings those are was noted while WeasyPrint drew (:class:`_Shown`): the n-th
+    drawing of a glyph in a font; the pages' content is read only when there are some, and
+    glyphs inside an ``/ActualText`` already (a hyphenated word) are left."""
     import pikepdf
 
-    at = 0
+    unsure = found.unsure()
+    wanted = {key: text for key, text in found.shown.items() if key[0] not in unsure}
+    if not wanted:
+        return
+    drawn: dict[tuple[str, int], int] = {}
     for page in pdf.pages:
         fonts = {str(name): font for name, font in (page.Resources.get("/Font") or {}).items()}
-        out, changed, at = _page_glyph_texts(page, fonts, shown, at)
+        out, changed = _page_glyph_texts(page, fonts, wanted, drawn)
         if changed:
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
 
 
-def _page_glyph_texts(page, fonts: dict, shown: list[tuple[str, int, str]],
-                      at: int) -> tuple[list, bool, int]:
-    """One page of :func:`_glyph_texts`: its content, whether it changed, and how far into
-    ``shown`` its glyphs went."""
+def _page_glyph_texts(page, fonts: dict, wanted: dict[tuple[str, int, int], str],
+                      drawn: dict[tuple[str, int], int]) -> tuple[list, bool]:
+    """One page of :func:`_glyph_texts`: its content, and whether it changed. ``drawn``
+    counts the drawings of each glyph so far."""
     import pikepdf
 
     out: list = []
@@ -923,19 +941,17 @@ def _page_glyph_texts(page, fonts: dict, shown: list[tuple[str, int, str]],
             cmap = cmaps.setdefault(font, to_unicode(fonts[font]))
             fixes: dict[int, str] = {}
             for index, (code, text) in enumerate(_codes(operands, 2, cmap)):
-                found = next((j for j in range(at, min(at + 64, len(shown)))
-                              if shown[j][1] == code and "/" + shown[j][0] == font), None)
-                if found is None:
-                    continue
-                at, said = found + 1, shown[found][2]
-                if len(said) == 1 and said != text and not any(actual):
+                count = drawn.get((font, code), 0)
+                drawn[(font, code)] = count + 1
+                said = wanted.get((font[1:], code, count))
+                if said is not None and said != text and not any(actual):
                     fixes[index] = said
             if fixes:
                 out += _glyph_spans(operands, fixes)
                 changed = True
                 continue
         out.append(pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name)))
-    return out, changed, at
+    return out, changed
 
 
 def _glyph_spans(operands, fixes: dict[int, str]) -> list:
