@@ -482,3 +482,26 @@ def test_a_reports_old_source_list_still_works_with_a_located_warning(workspace)
         "content/r/statement.yaml:10:1: warning: 'source_list' is replaced by "
         "'citations: {bibliography: false}' (which every document type reads)"]
     assert 'role="doc-bibliography"' not in render(doc, find_workspace(root), "web").html
+
+
+def test_a_source_title_in_another_language_than_the_edition_is_marked():
+    """A source's title is in the statement's language unless ``lang`` says otherwise; an
+    edition in another language marks it (HTML lang, then PDF /Lang)."""
+    from babel import Locale
+
+    from communique.citations.entries import Origin, from_source
+    from communique.citations.styles import FullStyle, Words
+    from communique.content.model import Source
+
+    untranslated = from_source("un", Source(title="UN HRC Resolution (A/HRC/32/L.20)", kind="un-document"),
+                               Origin(""), "en")
+    assert untranslated.lang == "en"
+    own = from_source("az", Source(title="Azərbaycan XİN", lang="az"), Origin(""), "en")
+    assert own.lang == "az"
+    arabic, english = Words(locale=Locale("ar")), Words(locale=Locale("en", "GB"))
+    assert 'lang="en"' in FullStyle._title(untranslated.title or "", arabic, "en")
+    from communique.citations.styles import _other_language
+
+    assert _other_language(untranslated, arabic) == "en"
+    assert _other_language(untranslated, english) == ""
+    assert _other_language(own, english) == "az"

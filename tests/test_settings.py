@@ -294,3 +294,27 @@ def test_an_unknown_or_foreign_locale_is_a_located_settings_error(tmp_path, valu
     assert len(found) == 1, found
     assert found[0].startswith(f"communique.toml:2:{column}: error: documents.locales"), found
     assert message in found[0], found
+
+
+def test_the_organisations_name_knows_its_language():
+    """An edition marks the name with its language (HTML lang, PDF /Lang) when it differs."""
+    from communique.workspace import Organisation
+
+    one = Organisation(name="Amnesty International", lang="en")
+    assert one.in_language("az").lang == "en" and one.in_language("az").name == "Amnesty International"
+    assert Organisation(name="Amnesty International").in_language("az").lang == ""
+    per_language = Organisation(name={"en": "Amnesty International", "fr": "Amnistie internationale"})
+    assert per_language.in_language("fr-CA").lang == "fr"
+    assert per_language.in_language("fr-CA").name == "Amnistie internationale"
+    assert per_language.in_language("az").lang == "en"  # the first name stands in
+
+
+@pytest.mark.parametrize(("edition", "expected"), [
+    ("az", '<span lang="en">Amnesty International</span>'), ("en", "Amnesty International"),
+    ("en-GB", "Amnesty International")])
+def test_the_in_language_filter_marks_a_name_in_another_language(edition, expected):
+    from communique.render.html import environment
+
+    env = environment(None)
+    template = env.from_string("{{ name | in_language('en') }}")
+    assert template.render(name="Amnesty International", lang=edition) == expected

@@ -101,6 +101,11 @@ class Organisation(_Settings):
     # first). Empty: mastheads name no organisation and calls read "We call on …".
     name: str | dict[str, str] = ""
     logo: str | None = None  # a workspace-relative image path, checked by ``read_settings``
+    # The language of the name when it is one string ("en" for "Amnesty International"): in an
+    # edition in another language the name is marked as such (HTML ``lang``, PDF ``/Lang``),
+    # so that a screen reader says it in its own language and capitals follow its rules (not
+    # Azerbaijani "INTERNATİONAL"). A name given per language is in the language of its key.
+    lang: str = ""
 
     def name_in(self, lang: str) -> str:
         """The organisation's name in an edition in ``lang``."""
@@ -108,20 +113,19 @@ class Organisation(_Settings):
             return self.name
         return for_language(self.name, lang) or next(iter(self.name.values()), "")
 
-    def name_language(self, lang: str) -> str | None:
-        """The language of the name an edition in ``lang`` prints, when it is another (the
-        English name in an Azerbaijani edition: "en"), so that it is marked ``lang`` and set
-        in capitals by its own rules ("INTERNATIONAL", not Azerbaijani "INTERNATİONAL"). A
-        single name (not one a language) is of no known language: None."""
-        if not isinstance(self.name, dict) or not self.name:
-            return None
-        if lang in self.name or lang.split("-")[0].split("_")[0] in self.name:
-            return None
-        return next(iter(self.name))
+    def lang_in(self, lang: str) -> str:
+        """The language of the name an edition in ``lang`` prints ("" when not known)."""
+        if not isinstance(self.name, dict):
+            return self.lang
+        for key in (lang, lang.split("-")[0].split("_")[0]):
+            if self.name.get(key):
+                return key
+        return next(iter(self.name), self.lang)
 
     def in_language(self, lang: str) -> Organisation:
-        """The organisation as an edition in ``lang`` names it (``name`` one string)."""
-        return self.model_copy(update={"name": self.name_in(lang)})
+        """The organisation as an edition in ``lang`` names it (``name`` one string, ``lang``
+        the language it is in)."""
+        return self.model_copy(update={"name": self.name_in(lang), "lang": self.lang_in(lang)})
 
 
 class Colours(_Settings):

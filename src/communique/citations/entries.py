@@ -143,6 +143,7 @@ class Entry:
     short_title: str | None = None
     csl: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     origin: Origin = Origin("")
+    lang: str | None = None  # the language of the title (and names), when known
 
     # The names a template written for ``Source`` uses keep working.
     @property
@@ -163,8 +164,9 @@ class Entry:
         return {"id": self.key, **self.csl}
 
 
-def from_source(key: str, source: Source, origin: Origin) -> Entry:
-    """An entry for a source written in ``statement.yaml``."""
+def from_source(key: str, source: Source, origin: Origin, lang: str | None = None) -> Entry:
+    """An entry for a source written in ``statement.yaml``; its title is in ``source.lang``,
+    else in ``lang`` (the statement's)."""
     csl_type, genre = KIND_TO_CSL[source.kind]
     csl: dict[str, Any] = {"type": csl_type}
     if genre:
@@ -190,7 +192,7 @@ def from_source(key: str, source: Source, origin: Origin) -> Entry:
         csl["URL"] = source.url
     return Entry(key, source.kind, source.title, source.url,
                  (source.author,) if source.author else (), source.publisher, issued, accessed,
-                 csl.get("title-short"), csl, origin)
+                 csl.get("title-short"), csl, origin, source.lang or lang)
 
 
 class EntryError(ValueError):

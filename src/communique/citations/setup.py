@@ -172,7 +172,8 @@ def _own_entries(statement: Statement, located: Located) -> dict[str, Entry]:
     out = {}
     for key, source in statement.sources.items():
         line, column = located.position(("sources", key), key=True)
-        out[key] = from_source(key, source, Origin(located.display, line, column, STATEMENT))
+        out[key] = from_source(key, source, Origin(located.display, line, column, STATEMENT),
+                               statement.lang)
     return out
 
 

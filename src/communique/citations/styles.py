@@ -151,8 +151,8 @@ class UrlStyle:
                 out = isolate_words(Markup(words.gettext("See note %(number)s",
                                                          number=position.first_note)), words)
             return _tail(out, cite, words)
-        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(entry.title or "")), cite,
-                     words)
+        return _tail(_head(cite) + (link(entry.url) if entry.url else isolate(
+            entry.title or "", _other_language(entry, words))), cite, words)
 
     def join(self, parts: list[Markup], words: Words) -> Markup:
         return Markup(words.semicolon).join(parts)
@@ -192,7 +192,7 @@ class FullStyle:
         elif entry.publisher:
             parts.append(isolate(entry.publisher))
         if entry.title:
-            parts.append(self._title(entry.title, words))
+            parts.append(self._title(entry.title, words, _other_language(entry, words)))
         if entry.authors and entry.publisher and entry.publisher not in entry.authors:
             parts.append(isolate(entry.publisher))
         if entry.issued:
@@ -209,15 +209,15 @@ class FullStyle:
     def _short(self, entry: Entry, words: Words) -> Markup:
         title = entry.short_title or _shorten(entry.title or "")
         parts = [_short_names(entry, words) if entry.label else None,
-                 self._title(title, words) if title else None]
+                 self._title(title, words, _other_language(entry, words)) if title else None]
         if not title and entry.url:
             parts.append(link(entry.url))
         return Markup(words.comma).join(p for p in parts if p)
 
     @staticmethod
-    def _title(title: str, words: Words) -> Markup:
+    def _title(title: str, words: Words, lang: str = "") -> Markup:
         # Translators: a source's title in a note, in your language's quotation marks («%(title)s»)
-        return Markup(words.pgettext("title of a source", "‘%(title)s’", title=isolate(title)))
+        return Markup(words.pgettext("title of a source", "‘%(title)s’", title=isolate(title, lang)))
 
     def bibliography(self, entries: list[Entry], words: Words) -> list[tuple[str, Markup]]:
         """Alphabetical by author or publisher, then title."""
@@ -226,12 +226,22 @@ class FullStyle:
         return [(e.key, self.reference(e, words)) for e in ordered]
 
 
-def isolate(text: str) -> Markup:
+def isolate(text: str, lang: str = "") -> Markup:
     """Bibliographic text keeps its own direction inside a note of any edition (a Latin title
-    in an Arabic note): see ``communique.i18n.locale.isolate``."""
+    in an Arabic note): see ``communique.i18n.locale.isolate``. ``lang``: the language it is
+    in, when not the edition's."""
     from communique.i18n.locale import isolate as bidi_isolate
 
-    return bidi_isolate(text)
+    return bidi_isolate(text, lang)
+
+
+def _other_language(entry: Entry, words: Words) -> str:
+    """The language of the entry's title when it is not the edition's ("" when the same or not
+    known): an English title in an Arabic note is read in English and set in a Latin font,
+    its digits too."""
+    if not entry.lang or entry.lang.replace("_", "-").split("-")[0].lower() == words.locale.language:
+        return ""
+    return entry.lang
 
 
 def isolate_words(text: str | Markup, words: Words) -> Markup:

@@ -53,6 +53,11 @@ class Source(Model):
     date: dt.date | None = None
     accessed: dt.date | None = None
     kind: Literal[SOURCE_KINDS] = "webpage"  # type: ignore[valid-type]
+    lang: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
+        description="The language the title is in, when not the statement's (en, ru, az…). "
+                    "Titles are printed as written in every edition, marked with their language "
+                    "for screen readers and fonts.")
 
     @field_validator("url")
     @classmethod

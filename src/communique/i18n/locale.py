@@ -183,8 +183,9 @@ def text_direction(text: str) -> str | None:
     return None
 
 
-def isolate(text: str) -> Markup:
-    """Text from elsewhere (a source's title, a publisher, a name) kept whole in any edition.
+def isolate(text: str, lang: str = "") -> Markup:
+    """Text from elsewhere (a source's title, a publisher, a name) kept whole in any edition;
+    ``lang``, the language it is in when not the edition's, is marked too.
 
     In an Arabic note, a Latin title followed by digits ("… (A/HRC/32/L.20) «10. …») would
     otherwise pull the digits to its side. ``<bdi>`` isolates it in browsers; WeasyPrint, which
@@ -192,6 +193,10 @@ def isolate(text: str) -> Markup:
     ``dir`` as a unit of its own, so the direction is written out from the first strong letter.
     """
     direction = text_direction(text)
+    if lang:
+        if direction is None:
+            return Markup('<span lang="{}">{}</span>').format(lang, text)
+        return Markup('<bdi dir="{}" lang="{}">{}</bdi>').format(direction, lang, text)
     if direction is None:
         return Markup.escape(text)
     return Markup('<bdi dir="{}">{}</bdi>').format(direction, text)

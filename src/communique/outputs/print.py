@@ -168,6 +168,6 @@ def edition_pdf(doc: Document, rendered: Rendered, request: PrintRequest,
                                     f"call is on page {call_page}", "warning", number))
     problems += [problem(issue.message, issue.severity, issue.note, issue.text) for issue in printed.layout]
     verified = verify_pdf(printed.pdf, lang=lang, pages=printed.pages, archive=request.archive,
-                          notes=len(rendered.notes))
+                          notes=len(rendered.notes), languages=printed.languages)
     problems += [Problem(where, 0, 0, f"PDF ({lang}) check: {message}") for message in verified.problems]
     return EditionPdf(printed, printout.thumbnail, problems, verified)

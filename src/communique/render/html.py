@@ -73,7 +73,7 @@ def environment(templates_dir: Path | None, cache_dir: Path | None = None) -> ji
     )
     ui.install(env)  # gettext follows the edition being rendered (``ui.active``)
     env.filters.update(plain=plain, date=_date, number=_number, join=_join, datetime=_datetime,
-                       period=_period, asset=_asset, isolate=_isolate)
+                       period=_period, asset=_asset, isolate=_isolate, in_language=_in_language)
     env.globals.update(timeline=_timeline)
     return env
 
@@ -219,6 +219,21 @@ def _isolate(ctx, value) -> Markup:
 
 
 @jinja2.pass_context
+def _in_language(ctx, value, value_lang: str) -> Markup:
+    """``value`` (a name: the organisation's) marked as being in ``value_lang`` when that is not
+    the edition's language (an English name in an en-GB edition is not), so that a screen
+    reader says it in its own language (the PDF's structure pass turns ``lang`` into ``/Lang``)
+    and capitals follow its rules."""
+    def base(tag: str) -> str:
+        return tag.replace("_", "-").split("-")[0].lower()
+
+    text = Markup.escape(value)
+    if not value_lang or base(value_lang) == base(str(ctx["lang"])):
+        return text
+    return Markup('<span lang="{}">{}</span>').format(value_lang, text)
+
+
+@jinja2.pass_context
 def _number(ctx, value) -> str:
     return format_decimal(value, locale=_locale(ctx)) if value is not None else ""
 
@@ -280,7 +295,6 @@ def _render(doc: Document, workspace: Workspace, medium: str, *, fallback: bool 
         "medium": medium,
         "settings": settings,
         "organisation": settings.organisation.in_language(lang),
-        "organisation_lang": settings.organisation.name_language(lang),
         "masthead": {"show": settings.documents.masthead,
                      "uppercase": settings.documents.masthead_case == "upper"},
         "index_label": for_language(settings.documents.index_label, lang),

@@ -57,6 +57,7 @@ class Printed:
     misplaced: list[tuple[int, int, int]] = field(default_factory=list)  # (note, call page, note page)
     layout: list[LayoutIssue] = field(default_factory=list)  # headings at a foot, lone lines…
     identifier: str = ""  # the PDF's /ID, a hash of the inputs
+    languages: list[str] = field(default_factory=list)  # other than the document's, marked /Lang
 
 
 def _fetcher_class():
@@ -231,7 +232,8 @@ def print_pdf(html: str, base: Path, roots: list[Path], *,
         warnings[:] = [w for w in warnings if "instead of HarfBuzz-Subset" not in w]
         warnings.insert(0, NO_HARFBUZZ_SUBSET)
     warnings += [r for r in dict.fromkeys(fetcher.refused) if not any(r in w for w in warnings)]
-    return Printed(pdf, len(document.pages), warnings, misplaced, layout, identifier)
+    return Printed(pdf, len(document.pages), warnings, misplaced, layout, identifier,
+                   sorted(recorded.languages))
 
 
 # Pyphen's en_GB patterns break "wo-man", "res-ul-ted", "Kara-bakh", "Stepana-kert"; its en_US

@@ -15,13 +15,23 @@ pikepdf (a binding of qpdf) and rewrites it:
 - the pages' articles become one article, and an element split over a page break (a
   paragraph, a section) one element again;
 - marked content no element reaches (the running footer, the page number, anything
-  ``aria-hidden``) becomes a pagination artifact (PDF/UA-1 7.1);
+  ``aria-hidden``) becomes a pagination artifact (PDF/UA-1 7.1), and the dot leaders of a
+  contents page (CSS ``leader()``) layout artifacts: a screen reader does not read out
+  "dot dot dot" before each page number;
 - ``/Lang`` on every element whose HTML has a ``lang`` other than the document's; ``/Scope``
   on every table header and an ``/IDTree`` in the structure root;
 - link annotations of no area (one a ``<wbr>`` in a URL) are removed: one link, one annotation;
-- a word WeasyPrint hyphenated reads back whole: its first piece (with the added hyphen)
-  carries ``/ActualText`` of the whole word and its second piece an empty one, the way ISO
-  32000-1 14.9.4 shows for hyphenation; a hyphen that is in the text is left alone.
+- a word WeasyPrint hyphenated reads back whole: the hyphen it added (U+2010, which
+  extractors keep) reads as a plain hyphen, which poppler and PDFium drop at a line end,
+  joining the pieces; a word broken after a hyphen of its own keeps it: its first piece
+  carries ``/ActualText`` of the whole word and its second piece a space (ISO 32000-1
+  14.9.4; PDFium ignores an empty one);
+- each glyph reads as the character it stands for where it is drawn: WeasyPrint's
+  ``/ToUnicode`` maps keep one text a glyph, the first it stood for, so a bracket drawn
+  mirrored in right-to-left text made later brackets read reversed, and an Arabic vowel mark
+  drawn first in its cluster carried its letter with it everywhere ("أُبلغ" read "أُأبلغ").
+  A mark glyph now maps to the mark alone, and a glyph drawn for another character than its
+  map's gets ``/ActualText`` where it is.
 
 What the pass needs to know about the HTML behind each element (its tag, id, class, lang) is
 recorded while WeasyPrint builds its tags (:func:`recording`): each element is known by its
@@ -33,7 +43,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +54,7 @@ BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LI", "/LBody",
           "/Caption", "/BlockQuote"}
 _RANGE = r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)"  # a bfrange line
 PAGINATION = {"/Type": "/Pagination", "/Subtype": "/Footer"}
+LAYOUT = {"/Type": "/Layout"}  # ISO 32000-1 14.8.2.2.2: "rules and other typographical devices"
 # PDF/A (ISO 19005-3, 6.6.2.3) accepts in XMP only the schemas it knows or that the file
 # describes in an extension schema; pdfuaid (ISO 14289-1) is not one it knows.
 UA_IN_ARCHIVE = (
@@ -64,6 +76,9 @@ UA_IN_ARCHIVE = (
     "</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
     "</rdf:Description>")
 _LETTER = re.compile(r"\w", re.UNICODE)
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*")  # BCP 47, loosely
+# A row of dots (a leader): three or more, maybe spaced.
+_LEADER = re.compile(r"[\s.\u00b7\u2024\u2026_]*[.\u00b7\u2024\u2026_]{3}[\s.\u00b7\u2024\u2026_]*")
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,41 @@ class Recorded:
 
     elements: dict[int, HtmlFacts] = field(default_factory=dict)  # by PDF object number
     texts: dict[tuple[int, int], TextFacts] = field(default_factory=dict)  # (page, MCID)
+    leaders: set[int] = field(default_factory=set)  # elements of CSS leader() boxes
+    languages: set[str] = field(default_factory=set)  # other than the document's, in the tree
+    # Glyphs drawn for another single character than the first they stood for (which the
+    # font's /ToUnicode map keeps): (font resource name, glyph, which drawing of that glyph in
+    # that font, counted from 0) -> the character.
+    shown: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    fonts: list[Any] = field(default_factory=list)  # WeasyPrint's fonts, for ``unsure``
+
+    def unsure(self) -> set[str]:
+        """Fonts whose glyphs are not all drawn in page content, in order, two bytes a glyph:
+        text drawn in a form (an element with opacity), bitmap fonts."""
+        return {str(f.hash) for f in self.fonts if f.used_in_forms or f.bitmap}
+
+
+class _Shown(dict):
+    """Stands for a WeasyPrint font's glyph→text map: WeasyPrint asks it for every glyph it
+    draws (it never "contains" one), and each drawing that stands for another single
+    character than the glyph's first is noted; the map itself keeps the first text of each
+    glyph, as WeasyPrint's does."""
+
+    def __init__(self, font: Any, shown: dict[tuple[str, int, int], str]):
+        super().__init__()
+        self.font, self.shown = font, shown
+        self.drawn: dict[int, int] = {}
+
+    def __contains__(self, glyph: object) -> bool:
+        return False
+
+    def __setitem__(self, glyph: int, text: str) -> None:
+        count = self.drawn.get(glyph, 0)
+        self.drawn[glyph] = count + 1
+        if not super().__contains__(glyph):
+            super().__setitem__(glyph, text)
+        elif len(text) == 1 and text != self[glyph]:
+            self.shown[(str(self.font.hash), glyph, count)] = text
 
 
 class _Popping:
@@ -108,7 +158,9 @@ class _Popping:
     def pop(self, box: Any):
         kid = self.real.pop(box)
         if isinstance(box, self.text_box):
-            text = box.text or ""
+            # A soft hyphen is not drawn: as text it would hide where a word was broken
+            # ("Stepana\u00ad‐") and cut the word read back ("Nagorno-⏎Kara\u00adbakh").
+            text = (box.text or "").replace("\u00ad", "")
             mark = box.style["hyphenate_character"] or ""
             hyphenated = bool(mark) and text.endswith(mark) and len(text) > len(mark) and (
                 _LETTER.match(text[-len(mark) - 1]) is not None)
@@ -127,10 +179,16 @@ def recording() -> Iterator[Recorded]:
     """While WeasyPrint writes a tagged PDF in this block, note which HTML element each
     structure element comes from and the text of each marked-content sequence."""
     from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
+    from weasyprint.pdf import fonts, tags
 
     found = Recorded()
     original = tags._build_box_tree
+    font_init = fonts.Font.__init__
+
+    def new_font(self, *args, **kwargs):
+        font_init(self, *args, **kwargs)
+        self.to_unicode = _Shown(self, found.shown)
+        found.fonts.append(self)
     serials: dict[tuple[int, str], int] = {}
     alive: list[Any] = []  # the HTML elements, kept so that their id() is never reused
 
@@ -151,13 +209,17 @@ def recording() -> Iterator[Recorded]:
         for element in original(box, parent, pdf, page_number, nums, annotations, page_tags):
             if box.element is not None and element.number not in found.elements:
                 found.elements[element.number] = facts(box.element, str(box.element_tag))
+            if getattr(box, "is_leader", False):
+                found.leaders.add(element.number)
             yield element
 
     tags._build_box_tree = build
+    fonts.Font.__init__ = new_font
     try:
         yield found
     finally:
         tags._build_box_tree = original
+        fonts.Font.__init__ = font_init
 
 
 # --- reading the PDF ----------------------------------------------------------------------
@@ -273,14 +335,17 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
         _one_article(document, facts)
         ids = _notes(pdf, document, facts)
         ids.update(_tables(document, facts))
-        _languages(document, facts, lang)
+        found.languages = _languages(document, facts, lang)
+        layout = _drop_leaders(document, found.leaders)
         _drop_empty(document)
         if ids:
             root.IDTree = pdf.make_indirect(pikepdf.Dictionary(
                 Names=pikepdf.Array([x for key in sorted(ids) for x in (pikepdf.String(key), ids[key])])))
         _drop_empty_links(pdf, root)
         _describe_links(root, facts)
-        _artifacts_and_words(pdf, root, found)
+        _artifacts_and_words(pdf, root, found, layout)
+        _marks_alone(pdf)
+        _glyph_texts(pdf, found)
         _claim_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
@@ -454,17 +519,43 @@ def _tables(document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
     return ids
 
 
-def _languages(document, facts: dict[int, HtmlFacts], lang: str) -> None:
-    """``/Lang`` where the HTML says an element is in another language than the document."""
+def _languages(document, facts: dict[int, HtmlFacts], lang: str) -> set[str]:
+    """``/Lang`` where the HTML says an element is in another language than the document; the
+    languages so marked."""
     import pikepdf
 
     def norm(tag: str) -> str:
         return tag.replace("_", "-").lower()
 
+    marked = set()
     for element, _ in _walk(document):
         f = facts.get(element.objgen[0])
         if f is not None and f.lang and norm(f.lang) != norm(lang):
             element.Lang = pikepdf.String(f.lang)
+            marked.add(f.lang)
+    return marked
+
+
+def _drop_leaders(document, leaders: set[int]) -> set[tuple[tuple[int, int], int]]:
+    """The leaders (the dots between a contents entry and its page number) leave the tree;
+    their marked content, by (page object, MCID), is returned to become layout artifacts."""
+    dropped: set[tuple[tuple[int, int], int]] = set()
+    if not leaders:
+        return dropped
+    for element, parent in list(_walk(document)):
+        if element.objgen[0] not in leaders:
+            continue
+        _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+        stack = [(element, element.get("/Pg", parent.get("/Pg")))]
+        while stack:
+            current, page = stack.pop()
+            page = current.get("/Pg", page)
+            for kid in _kids(current):
+                if isinstance(kid, int) and page is not None:
+                    dropped.add((page.objgen, int(kid)))
+                elif _is_element(kid):
+                    stack.append((kid, page))
+    return dropped
 
 
 def _drop_empty(document) -> None:
@@ -585,9 +676,10 @@ def _reached(root) -> set[tuple[tuple[int, int], int]]:
     return found
 
 
-def _artifacts_and_words(pdf, root, found: Recorded) -> None:
-    """Rewrite each page's content: unreached marked content becomes an artifact, hyphenated
-    words get their ``/ActualText``; the parent tree forgets the artifacts."""
+def _artifacts_and_words(pdf, root, found: Recorded, layout: set[tuple[tuple[int, int], int]]) -> None:
+    """Rewrite each page's content: unreached marked content becomes an artifact (a layout
+    one for the ``layout`` MCIDs, the leaders; else a pagination one), hyphenated words get
+    their ``/ActualText``; the parent tree forgets the artifacts."""
     import pikepdf
 
     reached = _reached(root)
@@ -599,8 +691,9 @@ def _artifacts_and_words(pdf, root, found: Recorded) -> None:
         unreached = {mcid for mcid in _mcids(page) if (page.obj.objgen, mcid) not in reached}
         if not unreached and not mine:
             continue
+        devices = {mcid for where, mcid in layout if where == page.obj.objgen}
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
-            _rewritten(page, unreached, mine)))
+            _rewritten(page, unreached, mine, devices)))
         parents = page.obj.get("/StructParents")
         mapping: Any = trees.get(int(parents)) if parents is not None else None
         for mcid in sorted(unreached) if mapping is not None else ():
@@ -629,9 +722,10 @@ def _mcids(page) -> set[int]:
     return {m for operands, name in _operations(page) if (m := _mcid(operands, name)) is not None}
 
 
-def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]]) -> list:
-    """The page's content, its ``unreached`` MCIDs made artifacts and its broken ``words``
-    given their ``/ActualText``."""
+def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]], devices: set[int]) -> list:
+    """The page's content, its ``unreached`` MCIDs made artifacts (those in ``devices``
+    layout artifacts, the others pagination ones) and its broken ``words`` given their
+    ``/ActualText``."""
     import pikepdf
 
     ops = _operations(page)
@@ -642,14 +736,16 @@ def _rewritten(page, unreached: set[int], words: dict[int, dict[str, str]]) -> l
     current: int | None = None
     shown: set[int] = set()
     last = _last_shows(ops)
-    artifact = [pikepdf.Name.Artifact,
-                pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in PAGINATION.items()})]
+    def artifact(kind: dict[str, str]) -> list:
+        return [pikepdf.Name.Artifact, pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in kind.items()})]
+
     for position, (operands, name) in enumerate(ops):
         opened = _mcid(operands, name)
         if opened is not None:
             current = opened
             if opened in unreached:
-                out.append(pikepdf.ContentStreamInstruction(artifact, pikepdf.Operator(name)))
+                out.append(pikepdf.ContentStreamInstruction(
+                    artifact(LAYOUT if opened in devices else PAGINATION), pikepdf.Operator(name)))
                 continue
         elif name == "EMC":
             current = None
@@ -686,11 +782,15 @@ def _last_shows(ops: list[tuple[Any, str]]) -> dict[int, int]:
 
 def _hyphenated_words(found: Recorded) -> dict[tuple[int, int], dict[str, str]]:
     """For each text box that ends the first piece of a word broken at a line end, or starts
-    its second piece: {"head": the whole word} or {"tail": …}, or both.
+    its second piece: {"head": …} or {"tail": …}, or both.
 
-    A word WeasyPrint hyphenated reads without the hyphen it added; a word broken after a
-    hyphen of its own ("Armenian-⏎backed") keeps it: pdftotext, like other extractors, drops
-    a hyphen at a line end and joins the lines, which would make it "Armenianbacked".
+    A word WeasyPrint hyphenated reads without the hyphen it added: its first piece reads
+    with a plain hyphen ("Stepana-"), which text extractors (poppler, PDFium) take for a
+    line-end hyphen, drop, and join the lines over; the U+2010 hyphen WeasyPrint draws they do
+    not. (The whole word on the first piece and an empty text on the second did for poppler,
+    but PDFium ignores an empty /ActualText and read "Stepanakert⏎kert".) A word broken after
+    a hyphen of its own ("Armenian-⏎backed") keeps it: its first piece reads as the whole word
+    and its second as nothing, as extractors would drop that hyphen and make "Armenianbacked".
     """
     order = sorted(found.texts)
     words: dict[tuple[int, int], dict[str, str]] = {}
@@ -708,6 +808,9 @@ def _hyphenated_words(found: Recorded) -> dict[tuple[int, int], dict[str, str]]:
                          facts.text if facts.hyphen else facts.text[:-1])
         tail = re.match(r"\w+", following.text)
         if head is None or tail is None:
+            continue
+        if facts.hyphenated:
+            words.setdefault(key, {})["head"] = head.group(0) + "-"
             continue
         word = head.group(0) + tail.group(0)
         words.setdefault(key, {})["head"] = word
@@ -745,7 +848,7 @@ def _actual_text(operands, cmap: dict[int, str], job: dict[str, str]) -> list:
     rest = operands
     if start:
         tail, after = _split_tj(rest, 2, start)
-        out += marked(tail, "")
+        out += marked(tail, " ")
         rest, end = [after], end - start
     if "head" in job and end < len(_codes(rest, 2, cmap)):
         before, head = _split_tj(rest, 2, end)
@@ -755,6 +858,153 @@ def _actual_text(operands, cmap: dict[int, str], job: dict[str, str]) -> list:
     elif len(rest[0]) if isinstance(rest[0], pikepdf.Array) else True:
         out.append(show(rest[0]))
     return out
+
+
+# --- what each glyph stands for -------------------------------------------------------------
+
+
+def _fonts(pdf) -> Iterator:
+    """Every composite (Type0) font the pages use, once."""
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for font in (page.Resources.get("/Font") or {}).values():
+            if font.objgen not in seen and font.get("/Subtype") == "/Type0" and "/ToUnicode" in font:
+                seen.add(font.objgen)
+                yield font
+
+
+def _widths(font) -> dict[int, float]:
+    """A composite font's glyph widths (its descendant's ``/W`` array)."""
+    import pikepdf
+
+    array = list(font.DescendantFonts[0].get("/W") or [])
+    widths: dict[int, float] = {}
+    i = 0
+    while i + 1 < len(array):
+        first = int(array[i])
+        if isinstance(array[i + 1], pikepdf.Array):
+            widths.update((first + j, float(w)) for j, w in enumerate(array[i + 1]))
+            i += 2
+        else:
+            widths.update((g, float(array[i + 2])) for g in range(first, int(array[i + 1]) + 1))
+            i += 3
+    return widths
+
+
+def _marks_with_letters(font) -> dict[int, str]:
+    """The glyphs of ``font`` that have no width (a mark drawn on its own) but whose
+    ``/ToUnicode`` text has letters besides marks, and the marks alone."""
+    widths = _widths(font)
+    found = {}
+    for glyph, text in to_unicode(font).items():
+        marks = "".join(c for c in text if unicodedata.category(c) in ("Mn", "Me"))
+        if marks and marks != text and widths.get(glyph, 1.0) == 0:
+            found[glyph] = marks
+    return found
+
+
+def _marks_alone(pdf) -> None:
+    """A mark drawn as a glyph of its own (an Arabic vowel sign: no width) stands for the mark
+    alone. WeasyPrint gives the first glyph of a cluster the cluster's text: when that glyph
+    is the mark ("أُ", alef with hamza and damma), the mark glyph says "أُ" wherever it is drawn,
+    and "قُتل" reads back "ُأقتل", "أُبلغ" "أُأبلغ"."""
+    for font in _fonts(pdf):
+        fixes = _marks_with_letters(font)
+        if not fixes:
+            continue
+        cmap = font.ToUnicode.read_bytes().decode("latin-1")
+        for glyph, marks in sorted(fixes.items()):
+            line = f"<{glyph:04x}> <{marks.encode('utf-16-be').hex()}>"
+            cmap = re.sub(rf"<0*{glyph:x}>\s*<[0-9a-fA-F]*>", line, cmap, flags=re.I)
+        font.ToUnicode.write(cmap.encode("latin-1"))
+
+
+def _glyph_texts(pdf, found: Recorded) -> None:
+    """A glyph drawn for another character than the one its font's map gives it gets that
+    character as ``/ActualText`` where it is drawn so: a bracket in right-to-left text is drawn
+    with its mirror's glyph ("(" as ")"), which the map says is ")" if ")" came first.
+
+    Which drawings those are was noted while WeasyPrint drew (:class:`_Shown`): the n-th
+    drawing of a glyph in a font; the pages' content is read only when there are some, and
+    glyphs inside an ``/ActualText`` already (a hyphenated word) are left."""
+    import pikepdf
+
+    unsure = found.unsure()
+    wanted = {key: text for key, text in found.shown.items() if key[0] not in unsure}
+    if not wanted:
+        return
+    drawn: dict[tuple[str, int], int] = {}
+    for page in pdf.pages:
+        fonts = {str(name): font for name, font in (page.Resources.get("/Font") or {}).items()}
+        out, changed = _page_glyph_texts(page, fonts, wanted, drawn)
+        if changed:
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+
+
+def _page_glyph_texts(page, fonts: dict, wanted: dict[tuple[str, int, int], str],
+                      drawn: dict[tuple[str, int], int]) -> tuple[list, bool]:
+    """One page of :func:`_glyph_texts`: its content, and whether it changed. ``drawn``
+    counts the drawings of each glyph so far."""
+    import pikepdf
+
+    out: list = []
+    changed = False
+    font = ""
+    cmaps: dict[str, dict[int, str]] = {}
+    actual: list[bool] = []  # for each open marked content: has it an /ActualText
+    for operands, name in _operations(page):
+        if name in ("BDC", "BMC"):
+            actual.append(_actual(operands, name) is not None)
+        elif name == "EMC" and actual:
+            actual.pop()
+        elif name == "Tf":
+            font = str(operands[0])
+        elif name == "TJ" and font in fonts:
+            cmap = cmaps.setdefault(font, to_unicode(fonts[font]))
+            fixes: dict[int, str] = {}
+            for index, (code, text) in enumerate(_codes(operands, 2, cmap)):
+                count = drawn.get((font, code), 0)
+                drawn[(font, code)] = count + 1
+                said = wanted.get((font[1:], code, count))
+                if said is not None and said != text and not any(actual):
+                    fixes[index] = said
+            if fixes:
+                out += _glyph_spans(operands, fixes)
+                changed = True
+                continue
+        out.append(pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name)))
+    return out, changed
+
+
+def _glyph_spans(operands, fixes: dict[int, str]) -> list:
+    """A ``TJ`` cut so that each glyph of ``fixes`` (by its place) is shown alone, in a
+    ``/Span`` whose ``/ActualText`` is the character it stands for there."""
+    import pikepdf
+
+    def show(array) -> pikepdf.ContentStreamInstruction:
+        return pikepdf.ContentStreamInstruction([array], pikepdf.Operator("TJ"))
+
+    out: list = []
+    rest, done = operands, 0
+    for index in sorted(fixes):
+        before, after = _split_tj(rest, 2, index - done)
+        glyph, after = _split_tj([after], 2, 1)
+        if len(before):
+            out.append(show(before))
+        out += [_span_start(fixes[index]), show(glyph),
+                pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))]
+        rest, done = [after], index + 1
+    if len(rest[0]):
+        out.append(show(rest[0]))
+    return out
+
+
+def _span_start(text: str):
+    """``BDC`` of a ``/Span`` whose ``/ActualText`` is ``text``."""
+    import pikepdf
+
+    span = [pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text))]
+    return pikepdf.ContentStreamInstruction(span, pikepdf.Operator("BDC"))
 
 
 # --- reading it back (communique verify) -------------------------------------------------------
@@ -803,12 +1053,15 @@ def _actual(operands, name: str) -> str | None:
     return None
 
 
-def structure_problems(data: bytes, *, notes: int | None = None) -> list[str]:
+def structure_problems(data: bytes, *, notes: int | None = None,
+                       languages: Iterable[str] | None = None) -> list[str]:
     """What a screen reader would miss in the structure of ``data``: every note a ``Note``
     with a unique ``/ID``, its ``Lbl`` the number of the call it follows; reading order the
-    order of the pages; ``/Alt`` on every ``Figure``, ``/Scope`` on every ``TH``; every piece
-    of marked content either reached by the tree or an artifact. ``notes``: how many notes
-    the edition has."""
+    order of the pages; ``/Alt`` on every ``Figure``, ``/Scope`` on every ``TH``; no leader
+    (a row of dots) in the tree; every ``/Lang`` a language tag; every piece of marked
+    content either reached by the tree or an artifact. ``notes``: how many notes the edition
+    has; ``languages``: the languages other than the document's that its HTML marks on text
+    in the tree, each of which must be some element's ``/Lang``."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -827,6 +1080,15 @@ def structure_problems(data: bytes, *, notes: int | None = None) -> list[str]:
         if len(set(ids)) != len(ids):
             problems.append("two Note elements share an /ID")
         problems += _order_problems(reader.order, _positions(pdf))
+        for font in _fonts(pdf):
+            if marks := _marks_with_letters(font):
+                glyph = min(marks)
+                problems.append(f"font {str(font.get('/BaseFont', '?')).lstrip('/')}: the mark glyph "
+                                f"{glyph} reads as '{to_unicode(font)[glyph]}', a letter with it: copied "
+                                "text doubles or moves that letter")
+        for missing in sorted(set(languages or ()) - reader.languages):
+            problems.append(f"text the HTML marks as '{missing}' has no /Lang '{missing}' in the "
+                            "structure tree: a screen reader reads it in the document's language")
         reached = {(reader.pages.get(objgen, 0), mcid) for objgen, mcid in _reached(root)}
         for number, page in enumerate(pdf.pages, 1):
             loose = sorted(m for m in _mcids(page) if (number, m) not in reached)
@@ -845,6 +1107,8 @@ class _Reader:
         self.problems: list[str] = []
         self.ids: list[str] = []
         self.order: list[tuple[int, int, tuple[int, int]]] = []  # page, MCID, its paragraph
+        self.leaders: set[int] = set()  # pages with a leader in the tree
+        self.languages: set[str] = set()  # the /Lang of elements
 
     def text(self, element, page=None) -> str:
         page = element.get("/Pg", page)
@@ -882,6 +1146,16 @@ class _Reader:
             attributes = element.get("/A")
             if not isinstance(attributes, pikepdf.Dictionary) or "/Scope" not in attributes:
                 self.problems.append("a table header (TH) has no /Scope")
+        if "/Lang" in element:
+            tag = str(element.Lang)
+            self.languages.add(tag)
+            if not _LANGUAGE_TAG.fullmatch(tag):
+                self.problems.append(f"/Lang '{tag}' of a {kind[1:]} element is not a language tag")
+        where = self.pages.get(page.objgen, 0) if page is not None else 0
+        if where not in self.leaders and _LEADER.fullmatch(self.text(element, page)):
+            self.leaders.add(where)
+            self.problems.append(f"page {where}: a leader (a row of dots) is in the structure tree, "
+                                 "read out by a screen reader: it should be an artifact")
 
 
 def _positions(pdf) -> dict[tuple[int, int], float]:

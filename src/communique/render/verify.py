@@ -65,9 +65,11 @@ def prepare() -> None:
 
 
 def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None = None,
-               archive: bool | None = None, notes: int | None = None) -> Verified:
-    """Check ``pdf`` (bytes or a path). ``lang``, ``pages``, ``archive`` and ``notes`` (how
-    many notes were printed) are what the build expects; when given, a PDF that differs is a
+               archive: bool | None = None, notes: int | None = None,
+               languages: list[str] | None = None) -> Verified:
+    """Check ``pdf`` (bytes or a path). ``lang``, ``pages``, ``archive``, ``notes`` (how
+    many notes were printed) and ``languages`` (those other than the edition's that its HTML
+    marks with ``lang``) are what the build expects; when given, a PDF that differs is a
     problem too.
     """
     import pikepdf
@@ -84,7 +86,7 @@ def verify_pdf(pdf: bytes | Path, *, lang: str | None = None, pages: int | None 
                 problems.append(f"not a readable PDF: {repaired[0]}")
                 return found
             _check(document, found, lang, pages, archive)
-            found.problems += _check_structure(data, notes)
+            found.problems += _check_structure(data, notes, languages)
     except pikepdf.PasswordError:
         problems.append(ENCRYPTED)
     except (pikepdf.PdfError, KeyError, ValueError, OSError) as exc:
@@ -148,13 +150,14 @@ def _ref(obj) -> tuple[int, int] | None:
     return obj.objgen if obj.is_indirect else None
 
 
-def _check_structure(data: bytes, notes: int | None) -> list[str]:
+def _check_structure(data: bytes, notes: int | None, languages: list[str] | None) -> list[str]:
     """The structure a screen reader follows (notes, labels, reading order, figures, table
-    headers, artifacts): ``render.structure.structure_problems``, read with pikepdf."""
+    headers, leaders, languages, artifacts): ``render.structure.structure_problems``, read
+    with pikepdf."""
     from communique.render.structure import structure_problems
 
     try:
-        return structure_problems(data, notes=notes)
+        return structure_problems(data, notes=notes, languages=languages)
     except Exception as exc:  # a damaged file is reported, never a traceback
         return [f"the structure tree could not be read: {type(exc).__name__}: {exc}"]
 
