@@ -312,8 +312,9 @@ def test_english_names_and_titles_are_marked_english_in_other_editions(built, la
     with pikepdf.open(io.BytesIO(data)) as pdf:
         reader = _Reader(pdf)
         marked = [(str(e.Lang), reader.text(e)) for e in _all_elements(pdf.Root.StructTreeRoot) if "/Lang" in e]
-    assert sorted(marked) == ([] if lang == "en" else [
-        ("en", "AMNESTY INTERNATIONAL"), ("en", "UN HRC Resolution (A/HRC/32/L.20)")])
+    # the example names itself in Arabic in the Arabic edition, in English in the others
+    name = [] if lang in ("en", "ar") else [("en", "AMNESTY INTERNATIONAL")]
+    assert sorted(marked) == name + ([] if lang == "en" else [("en", "UN HRC Resolution (A/HRC/32/L.20)")])
 
 
 @pytest.fixture(scope="module")
@@ -405,6 +406,21 @@ def test_a_name_hyphenated_at_a_line_end_is_read_whole():
     assert not {"kert", "bakh"} & set(re.findall(r"\w+", seen)), seen
 
 
+def _joined(runs: list[tuple[float, float, str]]) -> list[str]:
+    """The runs, a URL's hyphen box joined to the run drawn after it on the same baseline: the
+    hyphen is held to its next character in a box of its own ("…front-3" "2318.html", or in
+    another font "-" "3" "2318.html"), and that is one number."""
+    out: list[str] = []
+    last = None
+    for y, _, text in runs:
+        if out and y == last and re.search(r"-\d*$", out[-1]) and text[:1].isdigit():
+            out[-1] += text
+        else:
+            out.append(text)
+        last = y
+    return out
+
+
 def _lines_of(data: bytes) -> list[tuple[float, float, str]]:
     path = Path(tempfile.mkdtemp()) / "x.pdf"
     path.write_bytes(data)
@@ -453,7 +469,8 @@ def test_every_figure_is_extracted_as_it_is_printed(built, lang):
     path = _pdf(built, lang)
     with pikepdf.open(path) as pdf:
         count = len(pdf.pages)
-    drawn = Counter(n for page in range(count) for _, _, t in _lines(path, page) for n in re.findall(r"\d+", t))
+    drawn = Counter(n for page in range(count) for t in _joined(_lines(path, page))
+                    for n in re.findall(r"\d+", t))
     text = _pdftotext(path)
     assert Counter(re.findall(r"\d+", text)) == drawn
     for reference in ("55/3154/2020", "A/HRC/32/L.20", "2020"):
