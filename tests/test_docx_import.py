@@ -27,7 +27,9 @@ needs_seed = pytest.mark.skipif(not SEED.is_file(), reason=f"the seed statement 
 
 
 def squash(text: str) -> str:
-    """Text without spaces, line breaks and hyphens (a PDF breaks and hyphenates lines)."""
+    """Text without spaces, line breaks and hyphens (a PDF breaks and hyphenates lines), its
+    quotation marks straight (the PDF prints straight ones as the language's marks)."""
+    text = text.translate(str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''"))
     return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
 
 
