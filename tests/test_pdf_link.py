@@ -31,8 +31,8 @@ def test_the_example_web_pages_link_to_their_pdf_with_its_pages_and_size(example
         assert pages > 1
         href, text = _link(folder / "index.html")
         assert href == pdf.name
-        if lang == "ar":  # Arabic plural forms: "صفحة" for 3-10 is "صفحات"
-            words = words.replace("صفحة", "صفحات") if 3 <= pages <= 10 else words
+        if lang == "ar":  # Arabic plural forms: "صفحتان" for 2 (the dual), "صفحات" for 3-10
+            words = words.replace("صفحة", "صفحتان" if pages == 2 else "صفحات" if 3 <= pages <= 10 else "صفحة")
         assert text == words.format(kb=format_decimal(kb, locale=lang), pages=format_decimal(pages, locale=lang))
     page = (example_workspace / "build" / "nagorno-karabakh-2020" / "ar" / "index.html").read_text("utf-8")
     # the Arabic words keep their order in the right-to-left page, though they begin with "PDF"
