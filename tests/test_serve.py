@@ -101,16 +101,7 @@ def server(workspace):
     try:
         yield root, url, process, lines
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # anything the server left behind
-        except ProcessLookupError:
-            pass
+        _stop(process)
 
 
 @pytest.mark.slow
@@ -475,7 +466,7 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             pass
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # anything the server left behind
     except ProcessLookupError:
         pass
 
