@@ -157,11 +157,12 @@ def capture_final(ws: Path, target: Path) -> None:
         from communique.workspace import find_workspace
         seen = {{}}
         real_print, real_write = pdf.print_pdf, Document.write_pdf
-        def spy_print(html, base, roots, **options):
-            seen["html"], seen["base"] = html, base.resolve().as_uri() + "/"
+        def spy_print(html, base, roots, **options):  # the edition's PDF: the first print
+            seen.setdefault("html", html)  # (the share card, when there is one, comes after)
+            seen.setdefault("base", base.resolve().as_uri() + "/")
             return real_print(html, base, roots, **options)
         def spy_write(self, target=None, zoom=1, finisher=None, **options):
-            seen["options"] = {{k: v for k, v in options.items() if k != "attachments"}}
+            seen.setdefault("options", {{k: v for k, v in options.items() if k != "attachments"}})
             return real_write(self, target, zoom, finisher, **options)
         pdf.print_pdf, Document.write_pdf = spy_print, spy_write
         r = b.build(find_workspace(), [], jobs=1, force=True)

@@ -126,3 +126,14 @@ def test_text_running_past_the_margin_is_named_at_its_line(workspace):
     result = CliRunner().invoke(main, ["build"])
     warned = [LOCATED.match(line) for line in result.output.splitlines() if "past its margin" in line]
     assert [(m["path"], m["line"]) for m in warned if m] == [("content/s/statement.yaml", "10")]
+
+
+def test_the_printed_html_gives_weasyprint_each_break_chance_as_the_character_it_stands_for():
+    """WeasyPrint prints <wbr> as a generated U+200B: the print step writes the character
+    itself, one text instead of three boxes a break chance; nothing else changes."""
+    from communique.render.pdf import breaks_as_characters
+
+    html = '<p title="a&lt;wbr&gt;">x <a class="url" href="https://a.org/b">https://<wbr>a<wbr/>.org<WBR>/b</a></p>'
+    assert breaks_as_characters(html) == (
+        '<p title="a&lt;wbr&gt;">x <a class="url" href="https://a.org/b">'
+        "https://\u200ba\u200b.org\u200b/b</a></p>")

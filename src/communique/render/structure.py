@@ -31,7 +31,13 @@ pikepdf (a binding of qpdf) and rewrites it:
   mirrored in right-to-left text made later brackets read reversed, and an Arabic vowel mark
   drawn first in its cluster carried its letter with it everywhere ("أُبلغ" read "أُأبلغ").
   A mark glyph now maps to the mark alone, and a glyph drawn for another character than its
-  map's gets ``/ActualText`` where it is.
+  map's gets ``/ActualText`` where it is;
+- an Arabic ligature glyph (lam-alef "لا", lam with alef maksura "لى") reads as the one
+  presentation-form character Unicode has for it (U+FEFB …), whose compatibility
+  decomposition (NFKC) is the two letters: mapped to the two letters, as WeasyPrint maps it,
+  poppler spreads them left to right over the glyph and then reverses the line, so "على"
+  copied as "عىل"; as one character both poppler and PDFium keep the order, PDFium and pdf.js
+  give back the letters, and search (which normalises) finds the word.
 
 What the pass needs to know about the HTML behind each element (its tag, id, class, lang) is
 recorded while WeasyPrint builds its tags (:func:`recording`): each element is known by its
@@ -43,9 +49,11 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,16 +292,17 @@ def _cmap(cmaps: dict[str, dict[int, str]], fonts: dict, font: str) -> dict[int,
 
 
 def _codes(operands, width: int, cmap: dict[int, str]) -> list[tuple[int, str]]:
+    """The glyph codes a ``TJ``/``Tj`` shows (``width`` bytes each), each with its text."""
     import pikepdf
 
-    found = []
+    found: list[tuple[int, str]] = []
     items = operands[0] if isinstance(operands[0], pikepdf.Array) else [operands[0]]
+    form = {1: ">B", 2: ">H", 4: ">I"}[width]
     for item in items:
         if isinstance(item, pikepdf.String):
             raw = bytes(item)
-            for i in range(0, len(raw) - width + 1, width):
-                code = int.from_bytes(raw[i:i + width], "big")
-                found.append((code, cmap.get(code, "")))
+            found += [(code, cmap.get(code, ""))
+                      for (code,) in struct.iter_unpack(form, raw[:len(raw) - len(raw) % width])]
     return found
 
 
@@ -331,7 +340,7 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
     module's docstring); the same input gives the same bytes."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf, _parsing():
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return pdf_bytes
@@ -354,6 +363,7 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
         _artifacts_and_words(pdf, root, found, layout)
         _marks_alone(pdf)
         _glyph_texts(pdf, found)
+        _ligatures_as_one(pdf)
         _claim_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
@@ -688,7 +698,6 @@ def _artifacts_and_words(pdf, root, found: Recorded, layout: set[tuple[tuple[int
     """Rewrite each page's content: unreached marked content becomes an artifact (a layout
     one for the ``layout`` MCIDs, the leaders; else a pagination one), hyphenated words get
     their ``/ActualText``; the parent tree forgets the artifacts."""
-    import pikepdf
 
     reached = _reached(root)
     nums = root.ParentTree.get("/Nums")
@@ -700,8 +709,7 @@ def _artifacts_and_words(pdf, root, found: Recorded, layout: set[tuple[tuple[int
         if not unreached and not mine:
             continue
         devices = {mcid for where, mcid in layout if where == page.obj.objgen}
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
-            _rewritten(page, unreached, mine, devices)))
+        _set_operations(pdf, page, _rewritten(page, unreached, mine, devices))
         parents = page.obj.get("/StructParents")
         mapping: Any = trees.get(int(parents)) if parents is not None else None
         for mcid in sorted(unreached) if mapping is not None else ():
@@ -709,11 +717,42 @@ def _artifacts_and_words(pdf, root, found: Recorded, layout: set[tuple[tuple[int
                 mapping[mcid] = None
 
 
+# The parsed content of each page of the PDF being read (by page object), while a pass that
+# reads every page several times runs (:func:`_parsing`): a page's content is parsed once.
+_parsed: ContextVar[dict[tuple[int, int], list[tuple[Any, str]]] | None] = ContextVar(
+    "_parsed", default=None)
+
+
+@contextmanager
+def _parsing() -> Iterator[None]:
+    token = _parsed.set({})
+    try:
+        yield
+    finally:
+        _parsed.reset(token)
+
+
 def _operations(page) -> list[tuple[Any, str]]:
     """A page's content as (operands, operator name)."""
     import pikepdf
 
-    return [(i.operands, str(i.operator)) for i in pikepdf.parse_content_stream(page)]
+    cache = _parsed.get()
+    if cache is not None and page.obj.objgen in cache:
+        return cache[page.obj.objgen]
+    ops = [(i.operands, str(i.operator)) for i in pikepdf.parse_content_stream(page)]
+    if cache is not None:
+        cache[page.obj.objgen] = ops
+    return ops
+
+
+def _set_operations(pdf, page, instructions: list) -> None:
+    """Replace a page's content with ``instructions`` (and what :func:`_operations` knows)."""
+    import pikepdf
+
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    cache = _parsed.get()
+    if cache is not None:
+        cache[page.obj.objgen] = [(i.operands, str(i.operator)) for i in instructions]
 
 
 def _mcid(operands, name: str) -> int | None:
@@ -911,6 +950,16 @@ def _marks_with_letters(font) -> dict[int, str]:
     return found
 
 
+def _remap(font, texts: dict[int, str]) -> None:
+    """Give glyphs of ``font`` new texts in its ``/ToUnicode`` map (WeasyPrint writes one
+    ``bfchar`` pair a line: the glyph's line is replaced)."""
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    for glyph, text in sorted(texts.items()):
+        line = f"<{glyph:04x}> <{text.encode('utf-16-be').hex()}>"
+        cmap = re.sub(rf"(?m)^<0*{glyph:x}>[ \t]*<[0-9a-fA-F]*>", line, cmap, flags=re.I)
+    font.ToUnicode.write(cmap.encode("latin-1"))
+
+
 def _marks_alone(pdf) -> None:
     """A mark drawn as a glyph of its own (an Arabic vowel sign: no width) stands for the mark
     alone. WeasyPrint gives the first glyph of a cluster the cluster's text: when that glyph
@@ -920,11 +969,34 @@ def _marks_alone(pdf) -> None:
         fixes = _marks_with_letters(font)
         if not fixes:
             continue
-        cmap = font.ToUnicode.read_bytes().decode("latin-1")
-        for glyph, marks in sorted(fixes.items()):
-            line = f"<{glyph:04x}> <{marks.encode('utf-16-be').hex()}>"
-            cmap = re.sub(rf"<0*{glyph:x}>\s*<[0-9a-fA-F]*>", line, cmap, flags=re.I)
-        font.ToUnicode.write(cmap.encode("latin-1"))
+        _remap(font, fixes)
+
+
+def _presentation_forms() -> dict[str, str]:
+    """Letters of the Arabic script and the one ligature character (its isolated form) that
+    stands for them: "لا" → U+FEFB."""
+    forms: dict[str, str] = {}
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
+        name = unicodedata.name(chr(code), "")
+        letters = unicodedata.normalize("NFKC", chr(code))
+        if "LIGATURE" in name and len(letters) > 1 and ("ISOLATED" in name or letters not in forms):
+            forms[letters] = chr(code)
+    return forms
+
+
+def _ligatures_as_one(pdf) -> None:
+    """Each glyph that stands for an Arabic ligature reads as its presentation form (see the
+    module's docstring): its ``/ToUnicode`` text of two letters becomes one character."""
+    forms: dict[str, str] | None = None
+    for font in _fonts(pdf):
+        texts = to_unicode(font)
+        if not any(len(t) > 1 and "\u0600" <= t[0] <= "\u06ff" for t in texts.values()):
+            continue
+        forms = forms or _presentation_forms()
+        fixes = {glyph: forms[t] for glyph, t in texts.items() if len(t) > 1 and t in forms}
+        if not fixes:
+            continue
+        _remap(font, fixes)
 
 
 def _glyph_texts(pdf, found: Recorded) -> None:
@@ -935,7 +1007,6 @@ def _glyph_texts(pdf, found: Recorded) -> None:
     Which drawings those are was noted while WeasyPrint drew (:class:`_Shown`): the n-th
     drawing of a glyph in a font; the pages' content is read only when there are some, and
     glyphs inside an ``/ActualText`` already (a hyphenated word) are left."""
-    import pikepdf
 
     unsure = found.unsure()
     wanted = {key: text for key, text in found.shown.items() if key[0] not in unsure}
@@ -946,7 +1017,7 @@ def _glyph_texts(pdf, found: Recorded) -> None:
         fonts = {str(name): font for name, font in (page.Resources.get("/Font") or {}).items()}
         out, changed = _page_glyph_texts(page, fonts, wanted, drawn)
         if changed:
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+            _set_operations(pdf, page, out)
 
 
 def _page_glyph_texts(page, fonts: dict, wanted: dict[tuple[str, int, int], str],
@@ -1072,7 +1143,7 @@ def structure_problems(data: bytes, *, notes: int | None = None,
     in the tree, each of which must be some element's ``/Lang``."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    with pikepdf.open(io.BytesIO(data)) as pdf, _parsing():
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return ["no structure tree"]
