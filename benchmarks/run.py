@@ -58,6 +58,11 @@ from weasyprint import HTML
 html, base_url, options = pickle.load(open(sys.argv[1], "rb"))
 HTML(string=html, base_url=base_url).write_pdf(sys.argv[2], **options)
 """
+# The same, with the one change communique's print step makes to the HTML it is given (each
+# <wbr> written as the U+200B WeasyPrint's stylesheet makes of it): shows how much of the
+# difference that change accounts for.
+BARE_CHARS = BARE.replace("HTML(string=html,", "from communique.render.pdf import "
+                          "breaks_as_characters\nHTML(string=breaks_as_characters(html),")
 # The same, with WeasyPrint's C libraries found as communique's presses find them (without a
 # subprocess per name), and nothing else of communique: shows how much of the difference that
 # lookup accounts for.
@@ -76,6 +81,9 @@ import_weasyprint()
 from weasyprint import HTML
 from communique.render import footnotes
 html, base_url, options = pickle.load(open(sys.argv[1], "rb"))
+if footnotes.applied():  # communique's print step: <wbr> as the character it stands for
+    from communique.render.pdf import breaks_as_characters
+    html = breaks_as_characters(html)
 profiler = cProfile.Profile()
 profiler.enable()
 HTML(string=html, base_url=base_url).render()
@@ -396,15 +404,19 @@ def footnote_report(tmp: Path, runs: int, sections: int = 120) -> dict:
     """The generated report of ``sections`` sections (31 pages, 361 notes) built by communique
     (``-j 1``, one process) against bare WeasyPrint printing its final HTML."""
     ws = copy_workspace(tmp / "notes", [])
+    goal_workload(ws)
     folder = ws / "content" / "generated"
     folder.mkdir(parents=True)
     (folder / "statement.yaml").write_text(report_statement(sections))
     edition = build(ws, "-j", "1", "--force")["editions"][0]
     capture_final(ws, tmp / "notes.pkl")
     (tmp / "bare.py").write_text(BARE)
+    (tmp / "bare_chars.py").write_text(BARE_CHARS)
     got = interleaved({
         "communique": ([*CLI, "build", "--force", "-j", "1", "-q"], ws),
         "bare": ([PY, str(tmp / "bare.py"), str(tmp / "notes.pkl"), str(tmp / "notes.pdf")], ws),
+        "bare_chars": ([PY, str(tmp / "bare_chars.py"), str(tmp / "notes.pkl"),
+                        str(tmp / "chars.pdf")], ws),
     }, runs)
     profiles = {}
     for name, env in (("weasyprint", {"COMMUNIQUE_FOOTNOTES": "weasyprint"}), ("communique", {})):
@@ -417,17 +429,21 @@ def footnote_report(tmp: Path, runs: int, sections: int = 120) -> dict:
 STEADY_LANGS = ("ar", "az", "hy", "ru")  # with English, the five languages of the steady state
 
 
-def throughput(tmp: Path, runs: int, statements: int = 100) -> dict:
-    """Steady state: ``statements`` copies of the example (five languages each) built at once
-    with the default ``-j``; CPU seconds of every process, divided by the editions."""
-    ws = copy_workspace(tmp / "many", [EXAMPLE])
-    # The workload the goal was set on: the five languages the example had then, and the web
-    # page, PDF and data of each edition. The Word edition and the site's share card, added
-    # since, are outputs a workspace opts into; the rows of the examples above include them.
+def goal_workload(ws: Path) -> None:
+    """The outputs the footnote and steady-state goals were set on: the web page, PDF and data
+    of each edition. The Word edition and the site (its share card for each edition), added
+    since, are outputs a workspace opts into; the rows of the examples above include them."""
     settings = ws / "communique.toml"
     text = re.sub(r"(?m)^outputs = \[.*$", 'outputs = ["web", "print", "data"]',
                   settings.read_text(encoding="utf-8"))
     settings.write_text(re.sub(r"(?ms)^\[site\]\n.*?(?=^\[|\Z)", "", text), encoding="utf-8")
+
+
+def throughput(tmp: Path, runs: int, statements: int = 100) -> dict:
+    """Steady state: ``statements`` copies of the example (five languages each) built at once
+    with the default ``-j``; CPU seconds of every process, divided by the editions."""
+    ws = copy_workspace(tmp / "many", [EXAMPLE])
+    goal_workload(ws)  # and the five languages the example had then:
     for po in (ws / "content" / EXAMPLE / "i18n").glob("*.po"):
         if po.stem not in STEADY_LANGS:
             po.unlink()
@@ -523,11 +539,14 @@ def markdown(one: dict, many: dict, reports: list[dict], notes: dict, steady: di
             goal = (f"≤ 2.05×: {verdict(growth <= 2.05)}; < 1 GB: {verdict(peak100 < 1024)}")
         lines.append(f"| generated report, {r['pages']} pages, {r['notes']} notes | "
                      f"{r['run'].seconds:.2f} s | {r['run'].peak_mb:.0f} MB | {ratio} | {goal} |")
-    nb, nc = notes["bare"], notes["communique"]
+    nb, nc, nz = notes["bare"], notes["communique"], notes["bare_chars"]
     each = steady["cpu_each"]
     lines += [
         f"| bare WeasyPrint, generated report ({notes['pages']} pages, {notes['notes']} notes), "
         f"same final HTML | {nb.seconds:.2f} s | {nb.peak_mb:.0f} MB | 1.00 | |",
+        f"| bare WeasyPrint, the same HTML with each `<wbr>` written as U+200B (what "
+        f"communique's print step changes) | {nz.seconds:.2f} s | {nz.peak_mb:.0f} MB | "
+        f"{nz.seconds / nb.seconds:.2f}× | |",
         f"| communique, the same report (`build --force -j 1`) | {nc.seconds:.2f} s | "
         f"{nc.peak_mb:.0f} MB | {nc.seconds / nb.seconds:.2f}× | ≤ 0.6× bare WeasyPrint: "
         f"{verdict(nc.seconds <= 0.6 * nb.seconds)} |",

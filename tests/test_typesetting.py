@@ -147,10 +147,11 @@ def _page_lines(path: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_no_more_than_two_hyphenated_lines_in_a_row(example):
-    """WeasyPrint 70 has no hyphenate-limit-lines (only hyphenate-limit-chars and -zone), so
-    the rule is measured here on every hyphenated example edition: lines ending with the
-    hyphen WeasyPrint adds (U+2010), at most two in a row. (A hyphenate-limit-zone of 10 %
-    would keep to it by hyphenating almost nothing, and opens wide gaps in Russian lines.)"""
+    """WeasyPrint 70 has no hyphenate-limit-lines (only hyphenate-limit-chars and -zone);
+    communique's line breaking keeps to two (render/hyphenlimit.py, tested on its own below).
+    Measured on every hyphenated example edition: lines ending with the hyphen WeasyPrint adds
+    (U+2010), at most two in a row. (A hyphenate-limit-zone of 10 % would keep to it by
+    hyphenating almost nothing, and opens wide gaps in Russian lines.)"""
     editions = sorted(p for p in example.parent.glob("*/*/*.pdf")
                       if p.parent.name in ("en", "ru", "es", "fr"))
     assert len(editions) == 6
@@ -205,3 +206,39 @@ def test_no_line_of_the_pdf_begins_with_a_note_call(workspace):
     calls = [x for x, size, text in runs if size < 10 and text.strip() == "1"]
     assert len(calls) == 60
     assert [x for x in calls if abs(x - left) < 1] == []
+
+
+def _hyphen_runs(html: str, limit: bool) -> list[int]:
+    """The runs of consecutive hyphenated lines of each paragraph of ``html`` laid out by
+    WeasyPrint, with communique's hyphenation limit or without it."""
+    from contextlib import nullcontext
+
+    from communique.render.hyphenlimit import _hyphenated, limited
+    from communique.render.native import import_weasyprint
+
+    import_weasyprint()
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    with limited() if limit else nullcontext():
+        document = HTML(string=html).render()
+    runs, run = [], 0
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.LineBox):
+                run = run + 1 if _hyphenated(box) else 0
+                runs.append(run)
+            elif isinstance(box, boxes.BlockBox):
+                run = 0
+    return runs
+
+
+def test_the_hyphenation_limit_breaks_the_third_line_in_a_row_without_a_hyphen():
+    words = ("internationally unquestionable counterproductive institutionalisation "
+             "extraordinarily uncharacteristically incomprehensibility representationally ") * 6
+    html = (f'<html lang="en"><style>p {{ width: 32mm; hyphens: auto; font-size: 10pt; '
+            f'text-align: justify }}</style><p>{words}</p><p>{words}</p>')
+    assert max(_hyphen_runs(html, limit=False)) >= 3  # WeasyPrint 70's own: a ladder
+    limited_runs = _hyphen_runs(html, limit=True)
+    assert max(limited_runs) == 2
+    assert sum(r > 0 for r in limited_runs) >= 10  # still hyphenates, up to the limit

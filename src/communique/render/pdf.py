@@ -290,9 +290,12 @@ class _Hyphenation:
 @contextmanager
 def _hyphenation_rules():
     """While WeasyPrint lays out a document here, hyphenate with communique's rules: the
-    English dictionary that breaks words where a reader expects, and no capitalised word
-    split. (Headings are not hyphenated at all: print.css.)"""
+    English dictionary that breaks words where a reader expects, no capitalised word split,
+    and no more than two hyphenated lines in a row (``render/hyphenlimit.py``). (Headings are
+    not hyphenated at all: print.css.)"""
     from weasyprint.text import line_break
+
+    from communique.render.hyphenlimit import limited
 
     original = line_break.pyphen
     if isinstance(original, _Hyphenation):
@@ -300,7 +303,8 @@ def _hyphenation_rules():
         return
     line_break.pyphen = _Hyphenation(original)
     try:
-        yield
+        with limited():
+            yield
     finally:
         line_break.pyphen = original
 
