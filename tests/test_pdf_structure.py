@@ -547,3 +547,14 @@ def test_pdfium_reads_the_words_pdftotext_reads(built, lang):
     poppler = Counter(re.findall(r"\w+", _pdftotext(path)))
     pdfium = Counter(re.findall(r"\w+", _pdfium_text(path)))
     assert (pdfium - poppler, poppler - pdfium) == (Counter(), Counter())
+
+
+def test_pdfium_reads_arabic_ligatures_in_order_too(built):
+    """The lam-alef glyphs ("لا", "لإ", "لى"), mapped to their presentation forms, read in
+    order in PDFium as in poppler: every word of the Arabic source (those without vowel marks)
+    whole, among them words with a ligature."""
+    words = {w for w in _searched(" ".join(_source_words("ar"))) if not re.search(f"[{_MARKS}]", w)}
+    ligated = {w for w in words if re.search("ل[اأإآى]", w)}
+    assert len(ligated) > 20
+    found = _searched(_pdfium_text(_pdf(built, "ar")))
+    assert sorted(w for w in words if w not in found) == []
