@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,9 @@ def test_words_are_escaped():
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without its spaces, as a search compares it (NFKC: an Arabic ligature's glyph reads
+    as its presentation form, "ﻼ" for "لا")."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @pytest.mark.slow
