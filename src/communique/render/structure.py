@@ -36,8 +36,8 @@ pikepdf (a binding of qpdf) and rewrites it:
   presentation-form character Unicode has for it (U+FEFB …), whose compatibility
   decomposition (NFKC) is the two letters: mapped to the two letters, as WeasyPrint maps it,
   poppler spreads them left to right over the glyph and then reverses the line, so "على"
-  copied as "عىل"; as one character both poppler and PDFium keep the order, PDFium and pdf.js
-  give back the letters, and search (which normalises) finds the word.
+  copied as "عىل"; as one character both poppler and PDFium keep the order, PDFium gives
+  back the letters, and search (which normalises) finds the word.
 
 What the pass needs to know about the HTML behind each element (its tag, id, class, lang) is
 recorded while WeasyPrint builds its tags (:func:`recording`): each element is known by its
