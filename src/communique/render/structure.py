@@ -37,7 +37,10 @@ pikepdf (a binding of qpdf) and rewrites it:
   decomposition (NFKC) is the two letters: mapped to the two letters, as WeasyPrint maps it,
   poppler spreads them left to right over the glyph and then reverses the line, so "على"
   copied as "عىل"; as one character both poppler and PDFium keep the order, PDFium gives
-  back the letters, and search (which normalises) finds the word.
+  back the letters, and search (which normalises) finds the word;
+- an Arabic vowel mark that WeasyPrint moved onto its letter (by a ``TJ`` number, a text
+  rise) is drawn in the flow of its word instead, as a new glyph that looks the same
+  (:mod:`communique.render.marks`): readers had set it apart ("دول ًيا" for "دوليًا").
 
 What the pass needs to know about the HTML behind each element (its tag, id, class, lang) is
 recorded while WeasyPrint builds its tags (:func:`recording`): each element is known by its
@@ -340,6 +343,8 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
     module's docstring); the same input gives the same bytes."""
     import pikepdf
 
+    from communique.render.marks import marks_in_place
+
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf, _parsing():
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
@@ -364,6 +369,7 @@ def restructure(pdf_bytes: bytes, found: Recorded, *, lang: str) -> bytes:
         _marks_alone(pdf)
         _glyph_texts(pdf, found)
         _ligatures_as_one(pdf)
+        marks_in_place(pdf)
         _claim_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
