@@ -238,7 +238,7 @@ def _add_glyphs(pdf, font: _Font) -> None:
 
     descendant = font.obj.DescendantFonts[0]
     stream = descendant.FontDescriptor.FontFile2
-    program = TTFont(io.BytesIO(stream.read_bytes()))
+    program = TTFont(io.BytesIO(stream.read_bytes()), recalcTimestamp=False)  # its date stays
     upem = program["head"].unitsPerEm
     order = list(program.getGlyphOrder())
     glyf, hmtx = program["glyf"], program["hmtx"]
