@@ -420,10 +420,13 @@ def _adopt(parent, kids: list) -> None:
 def _drop_hidden(document, facts: dict[int, HtmlFacts]) -> None:
     """Elements the HTML hides from assistive technology leave the tree (their content then
     becomes an artifact)."""
-    for element, parent in list(_walk(document)):
+    hidden: dict[tuple[int, int], tuple[Any, set[tuple[int, int]]]] = {}
+    for element, parent in _walk(document):
         f = facts.get(element.objgen[0])
         if f is not None and f.hidden:
-            _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+            hidden.setdefault(parent.objgen, (parent, set()))[1].add(element.objgen)
+    for parent, gone in hidden.values():  # each parent rewritten once, however many it loses
+        _set_kids(parent, [k for k in _kids(parent) if not (_is_element(k) and k.objgen in gone)])
 
 
 def _same(a, b, facts: dict[int, HtmlFacts]) -> bool:
@@ -488,12 +491,13 @@ def _take_notes(pdf, document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
     import pikepdf
 
     notes: dict[str, Any] = {}
+    taken: dict[tuple[int, int], tuple[Any, set[tuple[int, int]]]] = {}
     for element, parent in list(_walk(document)):
         f = facts.get(element.objgen[0])
         if f is None or "footnote" not in f.classes or "::" in f.tag or not f.id or f.id in notes:
             continue
         notes[f.id] = element
-        _set_kids(parent, [k for k in _kids(parent) if not _is(k, element)])
+        taken.setdefault(parent.objgen, (parent, set()))[1].add(element.objgen)
         element.S = pikepdf.Name.Note
         element.ID = pikepdf.String(f.id)
         kids = []
@@ -501,6 +505,8 @@ def _take_notes(pdf, document, facts: dict[int, HtmlFacts]) -> dict[str, Any]:
             number = _is_element(kid) and "note-number" in getattr(facts.get(kid.objgen[0]), "classes", ())
             kids.append(_wrap(pdf, kid, "/Lbl", element) if number else kid)
         _set_kids(element, kids)
+    for parent, gone in taken.values():  # each note area rewritten once (one area may hold them all)
+        _set_kids(parent, [k for k in _kids(parent) if not (_is_element(k) and k.objgen in gone)])
     return notes
 
 
@@ -708,13 +714,18 @@ def _artifacts_and_words(pdf, root, found: Recorded, layout: set[tuple[tuple[int
     reached = _reached(root)
     nums = root.ParentTree.get("/Nums")
     trees = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)} if nums is not None else {}
-    words = _hyphenated_words(found)
+    words: dict[int, dict[int, dict[str, str]]] = {}
+    for (index, mcid), job in _hyphenated_words(found).items():
+        words.setdefault(index, {})[mcid] = job
+    leaders: dict[tuple[int, int], set[int]] = {}
+    for page_object, mcid in layout:
+        leaders.setdefault(page_object, set()).add(mcid)
     for index, page in enumerate(pdf.pages):
-        mine = {mcid: job for (where, mcid), job in words.items() if where == index}
+        mine = words.get(index, {})
         unreached = {mcid for mcid in _mcids(page) if (page.obj.objgen, mcid) not in reached}
         if not unreached and not mine:
             continue
-        devices = {mcid for where, mcid in layout if where == page.obj.objgen}
+        devices = leaders.get(page.obj.objgen, set())
         _set_operations(pdf, page, _rewritten(page, unreached, mine, devices))
         parents = page.obj.get("/StructParents")
         mapping: Any = trees.get(int(parents)) if parents is not None else None
@@ -851,7 +862,7 @@ def _hyphenated_words(found: Recorded) -> dict[tuple[int, int], dict[str, str]]:
         facts = found.texts[key]
         if not (facts.hyphenated or facts.hyphen):
             continue
-        nxt = next((k for k in order[i + 1:] if found.texts[k].text.strip()), None)
+        nxt = next((order[j] for j in range(i + 1, len(order)) if found.texts[order[j]].text.strip()), None)
         if nxt is None:
             continue
         following = found.texts[nxt]
