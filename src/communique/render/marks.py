@@ -39,6 +39,7 @@ from communique.render.structure import _fonts, _operations, _set_operations, _w
 # Arabic marks (harakat, tanween, shadda, sukun, superscript alef, Quranic marks).
 MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]+")
 STEP = Decimal(140)  # thousandths of an em: the new glyph starts this far before the next
+_ROOM = 4096  # glyph numbers kept free for new glyphs: more distinct mark groups are left as drawn
 _SEGMENT = {"TJ", "Tj", "Ts"}  # the operators a run of text is made of
 
 
@@ -53,9 +54,12 @@ class _Font:
     added: dict[tuple[tuple[int, int, int], ...], int] = field(default_factory=dict)
     texts: dict[int, str] = field(default_factory=dict)
 
-    def glyph(self, parts: tuple[tuple[int, int, int], ...], text: str) -> int:
-        """The new glyph drawing ``parts`` ((mark glyph, x, y) in font units)."""
+    def glyph(self, parts: tuple[tuple[int, int, int], ...], text: str) -> int | None:
+        """The new glyph drawing ``parts`` ((mark glyph, x, y) in font units), or None when
+        the font has no glyph numbers left."""
         if parts not in self.added:
+            if len(self.added) >= _ROOM:
+                return None
             self.added[parts] = self.first + len(self.added)
             self.texts[self.added[parts]] = text
         return self.added[parts]
@@ -92,8 +96,8 @@ def _mark_glyphs(font) -> _Font | None:
     from fontTools.ttLib import TTFont
 
     program = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()), lazy=True)
-    if "glyf" not in program:
-        return None
+    if "glyf" not in program or program["maxp"].numGlyphs > 0xFFFF - _ROOM:
+        return None  # no outlines to compose (CFF), or no glyph numbers left for new glyphs
     return _Font(font, marks, widths, program["maxp"].numGlyphs)
 
 
@@ -202,6 +206,8 @@ def _run(run: list[tuple[Any, str]], font: _Font, size: Decimal, rise: Decimal):
             j += 1
         if any(k == "g" for k, _, _ in items[i:j]):
             move, new = _group(items[i:j], font, size)
+            if new is None:
+                return None  # the font is out of glyph numbers: the run stays as drawn
             number(move)
             glyph(new)  # as wide as STEP: the next glyph starts where it ends
         else:
@@ -213,7 +219,7 @@ def _run(run: list[tuple[Any, str]], font: _Font, size: Decimal, rise: Decimal):
     return pikepdf.ContentStreamInstruction([pikepdf.Array(parts)], pikepdf.Operator("TJ"))
 
 
-def _group(group: list[tuple[str, Any, Decimal]], font: _Font, size: Decimal) -> tuple[Decimal, int]:
+def _group(group: list[tuple[str, Any, Decimal]], font: _Font, size: Decimal) -> tuple[Decimal, int | None]:
     """The ``TJ`` number that moves to where a group of marks (and the numbers around them)
     is drawn as one new glyph, and that glyph: it starts :data:`STEP` before the pen's place
     after the group (where the next glyph starts), its components where the marks were."""
