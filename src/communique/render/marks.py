@@ -248,7 +248,6 @@ def _add_glyphs(pdf, font: _Font) -> None:
     upem = program["head"].unitsPerEm
     order = list(program.getGlyphOrder())
     glyf, hmtx = program["glyf"], program["hmtx"]
-    names = []
     for parts, code in sorted(font.added.items(), key=lambda item: item[1]):
         glyph = Glyph()
         glyph.numberOfContours = -1
@@ -261,7 +260,6 @@ def _add_glyphs(pdf, font: _Font) -> None:
             component.flags = 0
             glyph.components.append(component)
         name = f"marks.{code}"
-        names.append(name)
         order.append(name)
         glyf.glyphs[name] = glyph
         glyph.recalcBounds(glyf)
